@@ -1,0 +1,70 @@
+"""ocspkit: the OCSP toolkit (RFC 6960, RFC 5019/9919, RFC 8954/9654) on asn1crypto and oscrypto.
+
+The public API is re-exported here flat; each module keeps its own ``__all__``.
+"""
+
+from __future__ import annotations
+
+from .certid import DEFAULT_CERTID_HASH, CertID
+from .enums import CertStatus, NonceCheck, ResponderIDType, ResponseStatus, RevocationReason
+from .errors import (
+    BackendError,
+    CertIDMismatch,
+    ChainError,
+    NonceMismatch,
+    OCSPError,
+    OCSPTypeError,
+    ParseError,
+    RequestError,
+    ResponderNotAuthorized,
+    SignatureError,
+    SignerNotFound,
+    StaleResponse,
+    TransportError,
+    UnsuccessfulResponse,
+    UnsupportedError,
+    VerificationError,
+)
+from .extensions import Extension, Extensions, NonceForm
+from .request import OCSPRequest, Request, load_request
+from .response import BasicOCSPResponse, OCSPResponse, ResponderID, SingleResponse, load_response
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_CERTID_HASH",
+    "BackendError",
+    "BasicOCSPResponse",
+    "CertID",
+    "CertIDMismatch",
+    "CertStatus",
+    "ChainError",
+    "Extension",
+    "Extensions",
+    "NonceCheck",
+    "NonceForm",
+    "NonceMismatch",
+    "OCSPError",
+    "OCSPRequest",
+    "OCSPResponse",
+    "OCSPTypeError",
+    "ParseError",
+    "Request",
+    "RequestError",
+    "ResponderID",
+    "ResponderIDType",
+    "ResponderNotAuthorized",
+    "ResponseStatus",
+    "RevocationReason",
+    "SignatureError",
+    "SignerNotFound",
+    "SingleResponse",
+    "StaleResponse",
+    "TransportError",
+    "UnsuccessfulResponse",
+    "UnsupportedError",
+    "VerificationError",
+    "__version__",
+    "load_request",
+    "load_response",
+]

@@ -1,0 +1,75 @@
+"""Small helpers shared by the views: times, hex, hash names."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Optional
+
+from .errors import OCSPTypeError, ParseError
+
+__all__ = [
+    "HASH_NAMES",
+    "hash_name",
+    "to_generalized_time",
+    "to_utc",
+    "utc_from_asn1",
+    "version_number",
+]
+
+UTC = _dt.timezone.utc
+
+# asn1crypto DigestAlgorithmId names -> the names hashlib and OpenSSL use.
+HASH_NAMES = {
+    "md5": "md5",
+    "sha1": "sha1",
+    "sha224": "sha224",
+    "sha256": "sha256",
+    "sha384": "sha384",
+    "sha512": "sha512",
+    "sha512_224": "sha512-224",
+    "sha512_256": "sha512-256",
+    "sha3_224": "sha3-224",
+    "sha3_256": "sha3-256",
+    "sha3_384": "sha3-384",
+    "sha3_512": "sha3-512",
+}
+
+
+def hash_name(algorithm: Any) -> str:
+    """The hash name of an asn1crypto DigestAlgorithm: ``sha1``, ..., or the dotted OID if unknown."""
+    native = algorithm["algorithm"].native
+    return HASH_NAMES.get(native, native)
+
+
+def utc_from_asn1(value: Any, path: str) -> Optional[_dt.datetime]:
+    """An aware UTC datetime from an asn1crypto time, or ParseError naming the field."""
+    if value is None or value.__class__.__name__ == "Void":
+        return None
+    native = value.native
+    if native is None:
+        return None
+    if not isinstance(native, _dt.datetime):
+        raise ParseError(f"time {value.contents!r} is outside the datetime range", path=path)
+    if native.tzinfo is None:  # pragma: no cover - asn1crypto always returns aware values
+        return native.replace(tzinfo=UTC)
+    return native.astimezone(UTC)
+
+
+def to_utc(value: _dt.datetime, what: str = "time") -> _dt.datetime:
+    """Check ``value`` is an aware datetime and return it in UTC (principle 5: aware UTC only)."""
+    if not isinstance(value, _dt.datetime):
+        raise OCSPTypeError(f"{what} must be a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{what} must be timezone-aware (naive datetimes are ambiguous)")
+    return value.astimezone(UTC)
+
+
+def to_generalized_time(value: _dt.datetime) -> _dt.datetime:
+    """The UTC instant truncated to whole seconds, as GeneralizedTime is written (no fractions)."""
+    return to_utc(value).replace(microsecond=0)
+
+
+def version_number(value: Any) -> int:
+    """The integer of an asn1crypto Version (``v1`` is 0)."""
+    native = value.native
+    return 0 if native == "v1" else int(native)

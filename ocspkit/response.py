@@ -1,0 +1,357 @@
+"""OCSP responses (RFC 6960 4.2): read-only views and :func:`load_response`.
+
+OpenSSL equivalents: d2i_OCSP_RESPONSE_bio / PEM_read_bio_OCSP_RESPONSE (load_response),
+OCSP_response_status, OCSP_response_get1_basic, OCSP_resp_count, OCSP_resp_get0, OCSP_resp_find,
+OCSP_single_get0_status, OCSP_resp_find_status.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Optional, Tuple, Union
+
+from . import asn1
+from ._der import Deviation, load_tree, pem_armor, to_der
+from ._util import utc_from_asn1, version_number
+from .certid import CertID
+from .enums import CertStatus, ResponderIDType, ResponseStatus, RevocationReason
+from .errors import ParseError, UnsuccessfulResponse
+from .extensions import Extensions, NonceForm, nonce_of
+
+__all__ = ["BasicOCSPResponse", "OCSPResponse", "ResponderID", "SingleResponse", "load_response"]
+
+PEM_LABEL = "OCSP RESPONSE"
+
+_RESPONSE_EXTENSION_TYPES = (asn1.ResponseDataExtension, asn1.SingleResponseExtension)
+
+_STATUS_BY_NAME = {
+    "successful": ResponseStatus.SUCCESSFUL,
+    "malformed_request": ResponseStatus.MALFORMED_REQUEST,
+    "internal_error": ResponseStatus.INTERNAL_ERROR,
+    "try_later": ResponseStatus.TRY_LATER,
+    "sig_required": ResponseStatus.SIG_REQUIRED,
+    "unauthorized": ResponseStatus.UNAUTHORIZED,
+}
+
+
+class ResponderID:
+    """ResponderID: by name (an asn1crypto Name) or by key (SHA-1 of the responder's key)."""
+
+    __slots__ = ("_asn1",)
+
+    def __init__(self, asn1_responder_id: Any) -> None:
+        self._asn1 = asn1_responder_id
+
+    @property
+    def asn1(self) -> Any:
+        """The asn1crypto ResponderID."""
+        return self._asn1
+
+    @property
+    def type(self) -> ResponderIDType:
+        """BY_NAME or BY_KEY."""
+        return ResponderIDType.BY_NAME if self._asn1.name == "by_name" else ResponderIDType.BY_KEY
+
+    @property
+    def name(self) -> Any:
+        """The asn1crypto Name for byName, else None."""
+        return self._asn1.chosen if self._asn1.name == "by_name" else None
+
+    @property
+    def key_hash(self) -> Optional[bytes]:
+        """The KeyHash for byKey, else None."""
+        return bytes(self._asn1.chosen.native) if self._asn1.name == "by_key" else None
+
+    def __repr__(self) -> str:
+        if self.key_hash is not None:
+            return f"<ResponderID by_key {self.key_hash.hex().upper()}>"
+        return f"<ResponderID by_name {self.name.human_friendly}>"
+
+
+class SingleResponse:
+    """One SingleResponse: the status of one certificate (OCSP_single_get0_status)."""
+
+    __slots__ = ("_asn1", "_cert_id")
+
+    def __init__(self, asn1_single: Any) -> None:
+        self._asn1 = asn1_single
+        self._cert_id = CertID(asn1_single["cert_id"])
+
+    @property
+    def asn1(self) -> Any:
+        """The asn1crypto SingleResponse."""
+        return self._asn1
+
+    @property
+    def cert_id(self) -> CertID:
+        """certID."""
+        return self._cert_id
+
+    @property
+    def cert_status(self) -> CertStatus:
+        """GOOD, REVOKED or UNKNOWN."""
+        return CertStatus[self._asn1["cert_status"].name.upper()]
+
+    @property
+    def revocation_time(self) -> Optional[_dt.datetime]:
+        """revocationTime for revoked certificates, else None."""
+        if self.cert_status is not CertStatus.REVOKED:
+            return None
+        return utc_from_asn1(self._asn1["cert_status"].chosen["revocation_time"], "revocation_time")
+
+    @property
+    def revocation_reason(self) -> Optional[RevocationReason]:
+        """revocationReason when given, else None."""
+        if self.cert_status is not CertStatus.REVOKED:
+            return None
+        reason = self._asn1["cert_status"].chosen["revocation_reason"]
+        if reason.__class__.__name__ == "Void":
+            return None
+        return RevocationReason(int.from_bytes(reason.contents, "big", signed=True))
+
+    @property
+    def this_update(self) -> _dt.datetime:
+        """thisUpdate, an aware UTC datetime."""
+        value = utc_from_asn1(self._asn1["this_update"], "this_update")
+        assert value is not None  # mandatory field, checked on load
+        return value
+
+    @property
+    def next_update(self) -> Optional[_dt.datetime]:
+        """nextUpdate, or None when the responder gave none."""
+        return utc_from_asn1(self._asn1["next_update"], "next_update")
+
+    @property
+    def extensions(self) -> Extensions:
+        """singleExtensions (empty when absent)."""
+        return Extensions(self._asn1["single_extensions"])
+
+    def __repr__(self) -> str:
+        return f"<SingleResponse {self.cert_status.name.lower()} serial={self._cert_id.serial_number:X}>"
+
+
+class BasicOCSPResponse:
+    """BasicOCSPResponse: tbsResponseData, signature and certs (OCSP_response_get1_basic)."""
+
+    __slots__ = ("_asn1", "_responses")
+
+    def __init__(self, asn1_basic: Any) -> None:
+        self._asn1 = asn1_basic
+        self._responses = tuple(SingleResponse(s) for s in asn1_basic["tbs_response_data"]["responses"])
+
+    @property
+    def asn1(self) -> Any:
+        """The asn1crypto BasicOCSPResponse."""
+        return self._asn1
+
+    @property
+    def tbs_response_data_bytes(self) -> bytes:
+        """tbsResponseData exactly as received: what the signature covers."""
+        return bytes(self._asn1["tbs_response_data"].dump())
+
+    @property
+    def version(self) -> int:
+        """The version number (0 for v1)."""
+        return version_number(self._asn1["tbs_response_data"]["version"])
+
+    @property
+    def responder_id(self) -> ResponderID:
+        """responderID."""
+        return ResponderID(self._asn1["tbs_response_data"]["responder_id"])
+
+    @property
+    def produced_at(self) -> _dt.datetime:
+        """producedAt, an aware UTC datetime."""
+        value = utc_from_asn1(self._asn1["tbs_response_data"]["produced_at"], "produced_at")
+        assert value is not None  # mandatory field, checked on load
+        return value
+
+    @property
+    def responses(self) -> Tuple[SingleResponse, ...]:
+        """The SingleResponses, in order (OCSP_resp_count / OCSP_resp_get0)."""
+        return self._responses
+
+    @property
+    def extensions(self) -> Extensions:
+        """responseExtensions (empty when absent)."""
+        return Extensions(self._asn1["tbs_response_data"]["response_extensions"])
+
+    @property
+    def nonce(self) -> Optional[bytes]:
+        """The nonce, unwrapped, or None."""
+        return nonce_of(self.extensions)[0]
+
+    @property
+    def nonce_form(self) -> Optional[NonceForm]:
+        """Whether the nonce came wrapped in an OCTET STRING (RFC 6960) or raw, or None."""
+        return nonce_of(self.extensions)[1]
+
+    @property
+    def signature_algorithm(self) -> Any:
+        """The asn1crypto SignedDigestAlgorithm."""
+        return self._asn1["signature_algorithm"]
+
+    @property
+    def signature(self) -> bytes:
+        """The signature bytes."""
+        return bytes(self._asn1["signature"].native)
+
+    @property
+    def certs(self) -> Tuple[Any, ...]:
+        """The certificates in the response (asn1crypto Certificates), in order."""
+        certs = self._asn1["certs"]
+        return () if certs.__class__.__name__ == "Void" else tuple(certs)
+
+    def find(self, cert_id: CertID, issuer: Optional[Any] = None) -> Optional[SingleResponse]:
+        """The first SingleResponse for ``cert_id`` (OCSP_resp_find), or None.
+
+        With ``issuer`` the match is hash-agile: a CertID in another hash algorithm matches.
+        """
+        for single in self._responses:
+            if single.cert_id.matches(cert_id, issuer):
+                return single
+        return None
+
+
+class OCSPResponse:
+    """A parsed OCSP response, read-only. ``dump()`` returns the bytes exactly as received."""
+
+    __slots__ = ("_asn1", "_basic", "_der", "deviations")
+
+    def __init__(self, tree: Any, der: bytes, deviations: Tuple[Deviation, ...] = ()) -> None:
+        self._asn1 = tree
+        self._der = der
+        rb = tree["response_bytes"]
+        self._basic: Optional[BasicOCSPResponse] = None
+        if rb.__class__.__name__ != "Void" and rb["response_type"].native == "basic_ocsp_response":
+            self._basic = BasicOCSPResponse(rb["response"].parsed)
+        #: Where the encoding was BER but not DER (empty for DER input).
+        self.deviations = deviations
+
+    @property
+    def asn1(self) -> Any:
+        """The asn1crypto tree (:class:`ocspkit.asn1.OCSPResponse`)."""
+        return self._asn1
+
+    def dump(self) -> bytes:
+        """The DER bytes, exactly as received (i2d_OCSP_RESPONSE)."""
+        return self._der
+
+    def pem(self) -> bytes:
+        """PEM with the ``OCSP RESPONSE`` label (PEM_write_bio_OCSP_RESPONSE)."""
+        return pem_armor(self._der, PEM_LABEL)
+
+    @property
+    def response_status(self) -> ResponseStatus:
+        """responseStatus (OCSP_response_status)."""
+        return _STATUS_BY_NAME[self._asn1["response_status"].native]
+
+    @property
+    def successful(self) -> bool:
+        """Whether responseStatus is successful."""
+        return self.response_status is ResponseStatus.SUCCESSFUL
+
+    @property
+    def response_type(self) -> Optional[str]:
+        """The dotted responseType OID, or None without responseBytes."""
+        rb = self._asn1["response_bytes"]
+        return None if rb.__class__.__name__ == "Void" else str(rb["response_type"].dotted)
+
+    @property
+    def basic(self) -> BasicOCSPResponse:
+        """The BasicOCSPResponse; raises UnsuccessfulResponse when the status is not successful."""
+        if self._basic is None:
+            raise UnsuccessfulResponse(self.response_status)
+        return self._basic
+
+    # Shortcuts to the basic response, for the common case.
+
+    @property
+    def responses(self) -> Tuple[SingleResponse, ...]:
+        """The SingleResponses in order (raises UnsuccessfulResponse for error responses)."""
+        return self.basic.responses
+
+    @property
+    def responder_id(self) -> ResponderID:
+        """responderID."""
+        return self.basic.responder_id
+
+    @property
+    def produced_at(self) -> _dt.datetime:
+        """producedAt."""
+        return self.basic.produced_at
+
+    @property
+    def certs(self) -> Tuple[Any, ...]:
+        """Certificates in the response."""
+        return self.basic.certs
+
+    @property
+    def extensions(self) -> Extensions:
+        """responseExtensions."""
+        return self.basic.extensions
+
+    @property
+    def nonce(self) -> Optional[bytes]:
+        """The response nonce, unwrapped, or None."""
+        return self.basic.nonce
+
+    def find(self, cert_id: CertID, issuer: Optional[Any] = None) -> Optional[SingleResponse]:
+        """The SingleResponse for ``cert_id``, or None (see :meth:`BasicOCSPResponse.find`)."""
+        return self.basic.find(cert_id, issuer)
+
+    def __repr__(self) -> str:
+        if self._basic is None:
+            return f"<OCSPResponse {self.response_status.asn1_name}>"
+        return f"<OCSPResponse successful, {len(self._basic.responses)} response(s)>"
+
+
+def _check_extension(reject_unknown_critical: bool) -> Any:
+    def check(extension: Any, path: str) -> None:
+        if not isinstance(extension, _RESPONSE_EXTENSION_TYPES):
+            return
+        extn_id = extension["extn_id"]
+        if reject_unknown_critical and extension["critical"].native and extn_id.native == extn_id.dotted:
+            # RFC 5280 4.2 / RFC 6960 4.4: an unrecognised critical extension must be refused.
+            raise ParseError(f"unrecognised critical extension {extn_id.dotted}", path=path)
+
+    return check
+
+
+def load_response(
+    data: Union[bytes, bytearray, memoryview, str],
+    *,
+    strict: bool = False,
+    allow_unknown_critical: bool = False,
+) -> OCSPResponse:
+    """Parse an OCSP response from DER or PEM bytes.
+
+    By default BER that OpenSSL accepts is accepted and recorded in ``.deviations``;
+    ``strict=True`` refuses anything that is not DER. Always refused, with ParseError: trailing
+    bytes, an undefined responseStatus, a successful status without responseBytes, a responseType
+    other than id-pkix-ocsp-basic, a version other than v1 and (unless ``allow_unknown_critical``)
+    critical extensions ocspkit does not know.
+    """
+    der = to_der(data, (PEM_LABEL,), "OCSP response")
+    tree, deviations = load_tree(
+        asn1.OCSPResponse, der, strict=strict, on_extension=_check_extension(not allow_unknown_critical)
+    )
+    rb = tree["response_bytes"]
+    status = _STATUS_BY_NAME[tree["response_status"].native]
+    if rb.__class__.__name__ == "Void":
+        if status is ResponseStatus.SUCCESSFUL:
+            # RFC 6960 4.2.1: a successful response carries responseBytes.
+            raise ParseError("successful response without responseBytes", path="response_bytes")
+    else:
+        if rb["response_type"].native != "basic_ocsp_response":
+            # RFC 6960 4.2.1: id-pkix-ocsp-basic is the one response type defined.
+            raise ParseError(
+                f"unsupported responseType {rb['response_type'].dotted}", path="response_bytes.response_type"
+            )
+        version = rb["response"].parsed["tbs_response_data"]["version"].native
+        if version != "v1":
+            raise ParseError(
+                f"unsupported ResponseData version {version}",
+                path="response_bytes.response.tbs_response_data.version",
+            )
+    return OCSPResponse(tree, der, tuple(deviations))
