@@ -196,6 +196,14 @@ class _Walker:
                 )
             self.walk(child, child_path, pos)
             pos += _encoded_length(child)
+        end = content_offset + len(value.contents or b"")
+        if pos != end:
+            # asn1crypto ignores elements after the last field; X.690 and OpenSSL do not.
+            raise ParseError(
+                f"{end - pos} unexpected bytes after the last field of {type(value).__name__}",
+                path=path,
+                offset=pos,
+            )
         if self.on_extension is not None and "extn_id" in value._field_map:
             self.on_extension(value, path)
 
@@ -271,6 +279,9 @@ def _fields_of(value: Any) -> List[Tuple[str, Any]]:
 def _encoded_length(value: Any) -> int:
     if value is None or isinstance(value, core.Void) or getattr(value, "_header", None) is None:
         return 0
+    if isinstance(value, core.Choice):
+        # asn1crypto keeps an untagged CHOICE's header on the chosen alternative.
+        return len(value._header) + _encoded_length(value.chosen) + len(value._trailer or b"")
     return len(value._header) + len(value.contents or b"") + len(value._trailer or b"")
 
 

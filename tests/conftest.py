@@ -1,0 +1,56 @@
+"""Shared fixtures: where the vectors live, and MANIFEST.json.
+
+The vectors are never copied into this repository: they are read from ``../shared/vectors``
+(beside the checkout) or from ``$OCSPKIT_VECTORS``. A missing directory fails the tests that need
+it (it is not skipped: a skipped test would hide a feature nobody checked).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def vectors_dir() -> Path:
+    """The vectors directory: $OCSPKIT_VECTORS, else ../shared/vectors beside the checkout."""
+    env = os.environ.get("OCSPKIT_VECTORS")
+    return Path(env) if env else ROOT.parent / "shared" / "vectors"
+
+
+def load_manifest() -> List[Dict[str, Any]]:
+    path = vectors_dir() / "MANIFEST.json"
+    if not path.is_file():
+        raise RuntimeError(
+            f"test vectors not found at {path}: set OCSPKIT_VECTORS or place shared/vectors beside the checkout"
+        )
+    with path.open(encoding="utf-8") as fh:
+        return list(json.load(fh))
+
+
+MANIFEST = load_manifest()
+
+
+def manifest_entries(*kinds: str) -> List[Dict[str, Any]]:
+    """MANIFEST entries of the given kinds, for parametrize (ids are the file paths)."""
+    return [e for e in MANIFEST if e["kind"] in kinds]
+
+
+def read_vector(name: str) -> bytes:
+    """The bytes of one vector file, by its MANIFEST ``file`` path."""
+    return (vectors_dir() / name).read_bytes()
+
+
+@pytest.fixture(scope="session")
+def openssl_bin() -> str:
+    """Path of the openssl CLI (the reference oracle); .ci/run installs it when absent."""
+    path = shutil.which("openssl")
+    if path is None:
+        raise RuntimeError("the openssl command line is required for the interop tests")
+    return path
