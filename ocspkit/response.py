@@ -7,18 +7,29 @@ OCSP_single_get0_status, OCSP_resp_find_status.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
-from typing import Any, Optional, Tuple, Union
+from typing import Any, Iterable, Optional, Tuple, Union
+
+from asn1crypto import core
 
 from . import asn1
 from ._der import Deviation, load_tree, pem_armor, to_der
-from ._util import utc_from_asn1, version_number
+from ._util import to_generalized_time, utc_from_asn1, version_number
 from .certid import CertID
 from .enums import CertStatus, ResponderIDType, ResponseStatus, RevocationReason
-from .errors import ParseError, UnsuccessfulResponse
+from .errors import OCSPTypeError, ParseError, UnsuccessfulResponse
 from .extensions import Extensions, NonceForm, nonce_of
 
-__all__ = ["BasicOCSPResponse", "OCSPResponse", "ResponderID", "SingleResponse", "load_response"]
+__all__ = [
+    "BasicOCSPResponse",
+    "OCSPResponse",
+    "ResponderID",
+    "ResponseBuilder",
+    "SingleResponse",
+    "load_response",
+    "unsuccessful_response",
+]
 
 PEM_LABEL = "OCSP RESPONSE"
 
@@ -355,3 +366,215 @@ def load_response(
                 path="response_bytes.response.tbs_response_data.version",
             )
     return OCSPResponse(tree, der, tuple(deviations))
+
+
+def unsuccessful_response(status: Union[ResponseStatus, int]) -> OCSPResponse:
+    """An error response without responseBytes (RFC 6960 2.3): malformedRequest, internalError,
+    tryLater, sigRequired or unauthorized (OCSP_response_create with no basic response)."""
+    status = ResponseStatus(status)
+    if status is ResponseStatus.SUCCESSFUL:
+        raise ValueError("a successful response needs a BasicOCSPResponse: use ResponseBuilder")
+    return load_response(asn1.OCSPResponse({"response_status": int(status)}).dump(), strict=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Single:
+    cert_id: Any
+    status: CertStatus
+    this_update: Optional[_dt.datetime]
+    next_update: Optional[_dt.datetime]
+    revocation_time: Optional[_dt.datetime]
+    revocation_reason: Optional[RevocationReason]
+    extensions: Tuple[Any, ...]
+
+
+def _ext(cls: Any, oid: str, value: Any, critical: bool = False) -> Any:
+    der = value if isinstance(value, bytes) else value.dump()
+    return cls({"extn_id": oid, "critical": critical, "extn_value": core.ParsableOctetString(der)})
+
+
+class ResponseBuilder:
+    """Builds and signs a BasicOCSPResponse; immutable: every setter returns a new builder.
+
+    >>> response = ResponseBuilder().add_response(cert_id).sign(ca_key, ca_cert)
+
+    N SingleResponses (good / revoked / unknown) with thisUpdate, nextUpdate and single
+    extensions; response extensions (nonce, extended revoke, anything else); responder ID by name
+    or by key; the certificates to include. Times are written as whole seconds in UTC.
+    """
+
+    __slots__ = ("_certs", "_extensions", "_produced_at", "_responder_id", "_singles")
+
+    def __init__(self) -> None:
+        self._singles: Tuple[_Single, ...] = ()
+        self._extensions: Tuple[Any, ...] = ()
+        self._responder_id = "name"  # byName, as OpenSSL's responder writes by default
+        self._produced_at: Optional[_dt.datetime] = None
+        self._certs: Optional[Tuple[Any, ...]] = None  # None: the signer's certificate only
+
+    def _replace(self, **changes: Any) -> ResponseBuilder:
+        new = ResponseBuilder.__new__(ResponseBuilder)
+        for name in self.__slots__:
+            setattr(new, name, changes.get(name.lstrip("_"), getattr(self, name)))
+        return new
+
+    def add_response(
+        self,
+        cert_id: Any,
+        status: Union[CertStatus, str] = CertStatus.GOOD,
+        *,
+        this_update: Optional[_dt.datetime] = None,
+        next_update: Optional[_dt.datetime] = None,
+        revocation_time: Optional[_dt.datetime] = None,
+        revocation_reason: Optional[Union[RevocationReason, int]] = None,
+        invalidity_date: Optional[_dt.datetime] = None,
+        extensions: Iterable[Tuple[str, Any, bool]] = (),
+    ) -> ResponseBuilder:
+        """Add a SingleResponse (OCSP_basic_add1_status).
+
+        ``this_update`` defaults to the signing time; ``next_update`` defaults to none (add one:
+        RFC 5019 2.2.4 requires it of lightweight responders). ``revocation_time`` is required
+        for revoked. ``extensions`` are ``(oid, value, critical)`` for singleExtensions.
+        """
+        from .certid import CertID
+
+        if not isinstance(cert_id, CertID):
+            raise OCSPTypeError(f"cert_id must be an ocspkit.CertID, got {type(cert_id).__name__}")
+        status = CertStatus[status.upper()] if isinstance(status, str) else CertStatus(status)
+        if status is CertStatus.REVOKED and revocation_time is None:
+            raise ValueError("a revoked status needs revocation_time")
+        if status is not CertStatus.REVOKED and (revocation_time or revocation_reason is not None):
+            raise ValueError("revocation_time / revocation_reason only go with a revoked status")
+        exts = [_ext(asn1.SingleResponseExtension, oid, value, critical) for oid, value, critical in extensions]
+        if invalidity_date is not None:
+            exts.append(
+                _ext(asn1.SingleResponseExtension, asn1.OID.INVALIDITY_DATE,
+                     core.GeneralizedTime(to_generalized_time(invalidity_date)))
+            )
+        single = _Single(
+            cert_id,
+            status,
+            None if this_update is None else to_generalized_time(this_update),
+            None if next_update is None else to_generalized_time(next_update),
+            None if revocation_time is None else to_generalized_time(revocation_time),
+            None if revocation_reason is None else RevocationReason(revocation_reason),
+            tuple(exts),
+        )
+        return self._replace(singles=(*self._singles, single))
+
+    def with_nonce(self, nonce: Any) -> ResponseBuilder:
+        """Add a response nonce: bytes, or a parsed OCSPRequest whose nonce is copied
+        (OCSP_basic_add1_nonce / OCSP_copy_nonce). A request without a nonce adds nothing."""
+        from .request import OCSPRequest, nonce_value, wrapped_nonce
+
+        if isinstance(nonce, OCSPRequest):
+            if nonce.nonce is None:
+                return self
+            nonce = nonce.nonce
+        return self.with_extension(asn1.OID.NONCE, wrapped_nonce(nonce_value(nonce)), replace=True)
+
+    def with_extended_revoke(self) -> ResponseBuilder:
+        """Add id-pkix-ocsp-extended-revoke (RFC 6960 4.4.8): "revoked" for never-issued serials."""
+        return self.with_extension(asn1.OID.EXTENDED_REVOKE, asn1.ExtendedRevoke(), replace=True)
+
+    def with_extension(
+        self, oid: str, value: Any, *, critical: bool = False, replace: bool = False
+    ) -> ResponseBuilder:
+        """Add any responseExtension: DER bytes of extnValue's contents or an asn1crypto value."""
+        ext = _ext(asn1.ResponseDataExtension, oid, value, critical)
+        kept = tuple(e for e in self._extensions if not (replace and e["extn_id"].dotted == oid))
+        return self._replace(extensions=(*kept, ext))
+
+    def with_responder_id(self, by: str) -> ResponseBuilder:
+        """``"name"`` (the signer's subject) or ``"key"`` (SHA-1 of its key, RFC 6960 4.2.1)."""
+        if by not in ("name", "key"):
+            raise ValueError('responder ID is "name" or "key"')
+        return self._replace(responder_id=by)
+
+    def with_produced_at(self, when: _dt.datetime) -> ResponseBuilder:
+        """Set producedAt (default: the signing time)."""
+        return self._replace(produced_at=to_generalized_time(when))
+
+    def with_certificates(self, certs: Iterable[Any]) -> ResponseBuilder:
+        """The certificates to include (a chain, or ``()`` for none: OCSP_NOCERTS). By default
+        the signer's certificate alone is included."""
+        from .crypto import load_certificate
+
+        return self._replace(certs=tuple(load_certificate(c) for c in certs))
+
+    def sign(
+        self,
+        key: Any,
+        cert: Any,
+        *,
+        hash_algorithm: str = "sha256",
+        pss: bool = False,
+        now: Optional[_dt.datetime] = None,
+        password: Any = None,
+    ) -> OCSPResponse:
+        """Sign with the responder's ``key`` and ``cert`` (OCSP_basic_sign + OCSP_response_create).
+
+        ``now`` (default: the current time) gives producedAt and the thisUpdate of entries that
+        have none. SHA-256 by default: SHA-1 signatures are deprecated (RFC 9155).
+        """
+        from .crypto import key_hash, load_certificate, load_private_key, sign, signature_algorithm
+
+        if not self._singles:
+            raise ValueError("a response needs at least one SingleResponse (add_response)")
+        moment = to_generalized_time(now if now is not None else _dt.datetime.now(_dt.timezone.utc))
+        signer = load_certificate(cert)
+        private_key = load_private_key(key, password)
+        if self._responder_id == "key":
+            responder_id = asn1.ResponderID(name="by_key", value=key_hash(signer.public_key))
+        else:
+            responder_id = asn1.ResponderID(name="by_name", value=signer.subject)
+        responses = [self._single_asn1(single, moment) for single in self._singles]
+        data: dict = {  # type: ignore[type-arg]
+            "responder_id": responder_id,
+            "produced_at": self._produced_at or moment,
+            "responses": responses,
+        }
+        if self._extensions:
+            data["response_extensions"] = list(self._extensions)
+        tbs = asn1.ResponseData(data)
+        algorithm = signature_algorithm(private_key, hash_algorithm, pss=pss)
+        basic: dict = {  # type: ignore[type-arg]
+            "tbs_response_data": tbs,
+            "signature_algorithm": algorithm,
+            "signature": sign(private_key, tbs.dump(), algorithm),
+        }
+        certs = (signer,) if self._certs is None else self._certs
+        if certs:
+            basic["certs"] = list(certs)
+        response = asn1.OCSPResponse(
+            {
+                "response_status": 0,
+                "response_bytes": {
+                    "response_type": asn1.OID.BASIC,
+                    "response": core.ParsableOctetString(asn1.BasicOCSPResponse(basic).dump()),
+                },
+            }
+        )
+        return load_response(response.dump(), strict=True, allow_unknown_critical=True)
+
+    @staticmethod
+    def _single_asn1(single: _Single, moment: _dt.datetime) -> Any:
+        if single.status is CertStatus.REVOKED:
+            info: dict = {"revocation_time": single.revocation_time}  # type: ignore[type-arg]
+            if single.revocation_reason is not None:
+                info["revocation_reason"] = int(single.revocation_reason)
+            status = asn1.CertStatus(name="revoked", value=asn1.RevokedInfo(info))
+        elif single.status is CertStatus.GOOD:
+            status = asn1.CertStatus(name="good", value=core.Null())
+        else:
+            status = asn1.CertStatus(name="unknown", value=asn1.UnknownInfo())
+        item: dict = {  # type: ignore[type-arg]
+            "cert_id": single.cert_id.asn1,
+            "cert_status": status,
+            "this_update": single.this_update or moment,
+        }
+        if single.next_update is not None:
+            item["next_update"] = single.next_update
+        if single.extensions:
+            item["single_extensions"] = list(single.extensions)
+        return asn1.SingleResponse(item)
