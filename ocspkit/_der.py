@@ -55,9 +55,10 @@ def to_der(data: Any, labels: Tuple[str, ...], what: str) -> bytes:
         data = bytes(data)
     elif not isinstance(data, bytes):
         raise OCSPTypeError(f"{what} must be bytes (DER or PEM), got {type(data).__name__}")
-    stripped = data.lstrip()
+    raw: bytes = data
+    stripped = raw.lstrip()
     if not stripped.startswith(b"-----BEGIN"):
-        return data
+        return raw
     match = _PEM_RE.search(stripped)
     if match is None:
         raise ParseError(f"malformed PEM: no matching END line for the BEGIN line of the {what}")

@@ -37,7 +37,7 @@ HASH_NAMES = {
 
 def hash_name(algorithm: Any) -> str:
     """The hash name of an asn1crypto DigestAlgorithm: ``sha1``, ..., or the dotted OID if unknown."""
-    native = algorithm["algorithm"].native
+    native = str(algorithm["algorithm"].native)
     return HASH_NAMES.get(native, native)
 
 

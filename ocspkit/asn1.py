@@ -195,7 +195,7 @@ class CrlID(core.Sequence):
     ]
 
 
-def _extension_fields(extn_id: Any) -> "list[tuple[str, Any, dict[str, Any]]]":
+def _extension_fields(extn_id: Any) -> list[tuple[str, Any, dict[str, Any]]]:
     """Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }"""
     return [
         ("extn_id", extn_id, {}),
@@ -426,7 +426,8 @@ class SingleResponses(core.SequenceOf):
 
 
 class ResponseData(core.Sequence):
-    """ResponseData ::= SEQUENCE { version [0] DEFAULT v1, responderID, producedAt, responses, responseExtensions [1] }"""
+    """ResponseData ::= SEQUENCE { version [0] DEFAULT v1, responderID, producedAt, responses,
+    responseExtensions [1] }"""
 
     _fields = [
         ("version", Version, {"explicit": 0, "default": "v1"}),

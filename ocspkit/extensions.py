@@ -66,7 +66,7 @@ class Extension:
     @property
     def known(self) -> bool:
         """Whether ocspkit knows this OID in this message's context."""
-        return self._asn1["extn_id"].native != self.oid
+        return bool(self._asn1["extn_id"].native != self.oid)
 
     @property
     def critical(self) -> bool:

@@ -13,7 +13,6 @@ from asn1crypto import core, x509
 from .. import crypto
 from .._der import pem_armor
 from .._util import to_generalized_time
-from ..asn1 import OID
 
 __all__ = ["CertifiedKey", "TestPKI", "make_certificate"]
 
@@ -174,7 +173,7 @@ class TestPKI:
         cert = make_certificate(
             subject=subject,
             public_key=key,
-            issuer_key=(issuer or CertifiedKey(None, key)).private_key,  # type: ignore[arg-type]
+            issuer_key=key if issuer is None else issuer.private_key,
             issuer=None if issuer is None else issuer.certificate,
             serial_number=next(self._serials),
             not_before=self.not_before,
