@@ -105,11 +105,12 @@ _loaded: Optional[Tuple[ModuleType, ModuleType]] = None
 class _VersionPatternLoader(importlib.machinery.SourceFileLoader):
     """Source loader that swaps the version regular expression before compiling."""
 
-    def get_code(self, fullname: str) -> CodeType:
+    def get_code(self, fullname: str) -> Optional[CodeType]:
         source = self.get_source(fullname)
         _mark_handled(fullname)
         if source is None or OLD_LITERAL not in source:
-            UNCHANGED.append(fullname)
+            if fullname not in UNCHANGED:
+                UNCHANGED.append(fullname)
             logger.debug(
                 "%s does not contain oscrypto's old libcrypto version pattern; loaded unmodified",
                 fullname,
@@ -117,10 +118,10 @@ class _VersionPatternLoader(importlib.machinery.SourceFileLoader):
             return super().get_code(fullname)
         patched = source.replace(OLD_LITERAL, NEW_LITERAL)
         code = compile(patched, self.path, "exec", dont_inherit=True)
-        APPLIED.append(fullname)
+        if fullname not in APPLIED:
+            APPLIED.append(fullname)
         logger.info(
-            "ocspkit patched %s (%s): libcrypto version pattern now accepts multi-digit "
-            "components",
+            "ocspkit patched %s (%s): libcrypto version pattern now accepts multi-digit components",
             fullname,
             self.path,
         )
@@ -142,11 +143,7 @@ class _VersionPatternFinder(importlib.abc.MetaPathFinder):
         if fullname not in TARGET_MODULES or fullname in self.handled:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if (
-            spec is None
-            or spec.origin is None
-            or not isinstance(spec.loader, importlib.machinery.SourceFileLoader)
-        ):
+        if spec is None or spec.origin is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
             # Not a plain source file (zip import, frozen, ...): leave it to the normal machinery.
             return None
         loader = _VersionPatternLoader(fullname, spec.origin)
@@ -195,9 +192,8 @@ def _patch_state() -> str:
         return "ocspkit's version-string compatibility patch was applied to " + ", ".join(APPLIED)
     if UNCHANGED:
         return (
-            "ocspkit's version-string compatibility patch was not applied ("
-            + ", ".join(UNCHANGED)
-            + " no longer contain the old version pattern)"
+            "ocspkit's version-string compatibility patch was not applied (the old version "
+            "pattern is not in " + ", ".join(UNCHANGED) + ")"
         )
     return "ocspkit's version-string compatibility patch was not applied"
 
@@ -229,8 +225,7 @@ def load_oscrypto() -> Tuple[ModuleType, ModuleType]:
             ) from exc
         except Exception as exc:  # LibraryNotFoundError, OSError, FFIEngineError, ...
             raise BackendError(
-                f"oscrypto could not load the system libcrypto: {type(exc).__name__}: {exc}; "
-                f"{_patch_state()}"
+                f"oscrypto could not load the system libcrypto: {type(exc).__name__}: {exc}; {_patch_state()}"
             ) from exc
         finally:
             uninstall()
@@ -267,9 +262,7 @@ def pss_salt_workaround_active() -> bool:
     return version is not None and version[1] >= (3,)
 
 
-def _pss_operation(
-    key: Any, data: bytes, hash_algorithm: str, signature: Optional[bytes]
-) -> Any:
+def _pss_operation(key: Any, data: bytes, hash_algorithm: str, signature: Optional[bytes]) -> Any:
     from oscrypto._ffi import buffer_from_bytes, bytes_from_buffer, deref, new, null, unwrap
     from oscrypto._openssl._libcrypto import handle_openssl_error, libcrypto
 
@@ -286,9 +279,7 @@ def _pss_operation(
             (_EVP_PKEY_CTRL_RSA_PADDING, _RSA_PKCS1_PSS_PADDING),
             (_EVP_PKEY_CTRL_RSA_PSS_SALTLEN, _DIGEST_SIZES[hash_algorithm]),
         ):
-            res = libcrypto.EVP_PKEY_CTX_ctrl(
-                pkey_ctx, _EVP_PKEY_RSA, _ALL_OPERATIONS, command, value, null()
-            )
+            res = libcrypto.EVP_PKEY_CTX_ctrl(pkey_ctx, _EVP_PKEY_RSA, _ALL_OPERATIONS, command, value, null())
             handle_openssl_error(res)
         handle_openssl_error(libcrypto.EVP_DigestUpdate(md_ctx, data, len(data)))
         if signature is None:
@@ -367,21 +358,24 @@ def engine_errors() -> ModuleType:
 
 def describe() -> dict[str, Any]:
     """Describe the engine: oscrypto version, backend, libcrypto version and patch state."""
+    error: Optional[str] = None
+    try:
+        load_oscrypto()
+    except BackendError as exc:
+        error = str(exc)
     info: dict[str, Any] = {
         "engine": "oscrypto",
+        "available": error is None,
         "compat_patch_applied": bool(APPLIED),
         "compat_patched_modules": list(APPLIED),
         "compat_unchanged_modules": list(UNCHANGED),
     }
-    try:
-        load_oscrypto()
-    except BackendError as exc:
-        info.update(available=False, error=str(exc))
+    if error is not None:
+        info["error"] = error
         return info
     oscrypto = importlib.import_module("oscrypto")
     version = libcrypto_version()
     info.update(
-        available=True,
         oscrypto_version=str(oscrypto.__version__),
         backend=str(oscrypto.backend()),
         ffi=str(oscrypto.ffi()),
