@@ -57,9 +57,22 @@ class RevocationReason(enum.IntEnum):
 
     @property
     def asn1_name(self) -> str:
-        """The ASN.1 identifier, e.g. ``keyCompromise``."""
-        head, *rest = self.name.lower().split("_")
-        return head + "".join(p.capitalize() for p in rest).replace("Crl", "CRL")
+        """The ASN.1 identifier of RFC 5280 5.3.1, e.g. ``keyCompromise``, ``cACompromise``."""
+        return _REASON_ASN1[self]
+
+
+_REASON_ASN1 = {
+    RevocationReason.UNSPECIFIED: "unspecified",
+    RevocationReason.KEY_COMPROMISE: "keyCompromise",
+    RevocationReason.CA_COMPROMISE: "cACompromise",
+    RevocationReason.AFFILIATION_CHANGED: "affiliationChanged",
+    RevocationReason.SUPERSEDED: "superseded",
+    RevocationReason.CESSATION_OF_OPERATION: "cessationOfOperation",
+    RevocationReason.CERTIFICATE_HOLD: "certificateHold",
+    RevocationReason.REMOVE_FROM_CRL: "removeFromCRL",
+    RevocationReason.PRIVILEGE_WITHDRAWN: "privilegeWithdrawn",
+    RevocationReason.AA_COMPROMISE: "aACompromise",
+}
 
 
 class ResponderIDType(enum.Enum):
