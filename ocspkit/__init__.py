@@ -26,13 +26,22 @@ from .errors import (
     VerificationError,
 )
 from .extensions import Extension, Extensions, NonceForm
-from .request import OCSPRequest, Request, load_request
-from .response import BasicOCSPResponse, OCSPResponse, ResponderID, SingleResponse, load_response
+from .request import DEFAULT_NONCE_LENGTH, OCSPRequest, Request, RequestBuilder, load_request
+from .response import (
+    BasicOCSPResponse,
+    OCSPResponse,
+    ResponderID,
+    ResponseBuilder,
+    SingleResponse,
+    load_response,
+    unsuccessful_response,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_CERTID_HASH",
+    "DEFAULT_NONCE_LENGTH",
     "BackendError",
     "BasicOCSPResponse",
     "CertID",
@@ -50,10 +59,12 @@ __all__ = [
     "OCSPTypeError",
     "ParseError",
     "Request",
+    "RequestBuilder",
     "RequestError",
     "ResponderID",
     "ResponderIDType",
     "ResponderNotAuthorized",
+    "ResponseBuilder",
     "ResponseStatus",
     "RevocationReason",
     "SignatureError",
@@ -67,4 +78,5 @@ __all__ = [
     "__version__",
     "load_request",
     "load_response",
+    "unsuccessful_response",
 ]
