@@ -7,7 +7,8 @@ path and byte offset.
 
 The same walk records where the encoding is valid BER (what OpenSSL accepts) but not DER:
 non-minimal lengths, indefinite lengths, non-minimal INTEGERs, explicitly encoded DEFAULT values,
-non-canonical BOOLEANs, fractional-second or non-Z times, unsorted SET OFs, constructed strings.
+non-canonical BOOLEANs, non-Z times or fractions with trailing zeros (X.690 11.7), unsorted SET OFs,
+constructed strings.
 With ``strict=True`` the first of them is an error; otherwise they are returned as
 :class:`Deviation` records (which ``lint`` reports). The bytes are never re-encoded.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as _dt
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, List, Optional, Tuple
@@ -24,7 +26,7 @@ from asn1crypto import core
 
 from .errors import OCSPTypeError, ParseError
 
-__all__ = ["Deviation", "load_tree", "pem_armor", "to_der"]
+__all__ = ["Deviation", "first_child", "load_tree", "pem_armor", "tlv_end", "to_der"]
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,8 @@ _PRIMITIVE_ONLY = (
     core.AbstractTime,
 )
 
-_GENERALIZED_TIME_DER = re.compile(rb"^\d{14}(\.\d*[1-9])?Z$")
-_UTC_TIME_DER = re.compile(rb"^\d{12}Z$")
+_GENERALIZED_TIME_DER = re.compile(rb"\d{14}(\.\d*[1-9])?Z")
+_UTC_TIME_DER = re.compile(rb"\d{12}Z")
 
 Critical = Callable[[Any, str], None]
 
@@ -144,13 +146,25 @@ class _Walker:
             pos += 1
             if length_octet == 0x80:
                 self.deviate("indefinite_length", "indefinite length", path, offset + start)
-            elif length_octet & 0x80:
+                continue
+            if length_octet & 0x80:
                 n = length_octet & 0x7F
                 octets = header[pos : pos + n]
                 pos += n
                 length = int.from_bytes(octets, "big")
                 if length < 0x80 or (octets and octets[0] == 0):
                     self.deviate("length_not_minimal", f"length {length} not minimally encoded", path, offset + start)
+            else:
+                length = length_octet
+            if not value._trailer:
+                # An EXPLICIT tag wraps exactly one value: what follows this header must fill it.
+                remaining = _encoded_length(value) - pos
+                if length != remaining:
+                    raise ParseError(
+                        f"{length - remaining} unexpected bytes inside the tag",
+                        path=path,
+                        offset=offset + pos + remaining,
+                    )
 
     # values ----------------------------------------------------------------------------------
 
@@ -179,10 +193,26 @@ class _Walker:
             return
         if isinstance(value, core.Any):
             return
-        self.check_primitive(value, path, offset)
         if isinstance(value, core.ParsableOctetString) and value._parsed is not None:
-            # A value resolved by OID (_oid_specs): already parsed by asn1crypto; walk into it.
-            self.walk(value._parsed[0], f"{path}.parsed", content_offset)
+            # A value resolved by OID (_oid_specs) or a parsed BIT STRING key, parsed by asn1crypto:
+            # walk into it. Reading .native first would parse every Any below and lose their
+            # headers, so don't.
+            if isinstance(value, core.ParsableOctetBitString):
+                self.check_primitive_bits(value, path, offset)
+                skip = 1  # the unused-bits octet
+            else:
+                skip = 0
+            parsed = value._parsed[0]
+            self.walk(parsed, f"{path}.parsed", content_offset + skip)
+            used = skip + _encoded_length(parsed)
+            if value.method == 0 and used != len(value.contents or b""):
+                raise ParseError(
+                    f"{len(value.contents) - used} unexpected bytes after the value inside the {type(value).__name__}",
+                    path=path,
+                    offset=content_offset + used,
+                )
+            return
+        self.check_primitive(value, path, offset)
 
     def walk_sequence(self, value: Any, path: str, content_offset: int) -> None:
         pos = content_offset
@@ -224,6 +254,14 @@ class _Walker:
         if encodings != sorted(encodings):
             self.deviate("set_not_sorted", "SET OF elements not in DER order", path, content_offset)
 
+    def check_primitive_bits(self, value: Any, path: str, offset: int) -> None:
+        """BIT STRING rules only (for BIT STRINGs whose value is itself parsed)."""
+        contents = value.contents or b""
+        if not contents or contents[0] > 7 or (contents[0] and len(contents) == 1):
+            raise ParseError("BIT STRING with a bad unused-bits octet", path=path, offset=offset)
+        if contents[0] and contents[-1] & ((1 << contents[0]) - 1):
+            self.deviate("bit_string_padding", "BIT STRING padding bits not zero", path, offset)
+
     def check_primitive(self, value: Any, path: str, offset: int) -> None:
         contents = value.contents or b""
         if isinstance(value, (core.Integer, core.Enumerated)):
@@ -264,12 +302,14 @@ class _Walker:
             if unused and contents[-1] & ((1 << unused) - 1):
                 self.deviate("bit_string_padding", "BIT STRING padding bits not zero", path, offset)
         elif isinstance(value, core.GeneralizedTime):
-            if not _GENERALIZED_TIME_DER.match(contents):
+            if not _GENERALIZED_TIME_DER.fullmatch(contents):
                 self.deviate("time_not_der", f"GeneralizedTime {contents!r} is not YYYYMMDDHHMMSS[.f]Z", path, offset)
-        elif isinstance(value, core.UTCTime) and not _UTC_TIME_DER.match(contents):
+        elif isinstance(value, core.UTCTime) and not _UTC_TIME_DER.fullmatch(contents):
             self.deviate("time_not_der", f"UTCTime {contents!r} is not YYMMDDHHMMSSZ", path, offset)
         # Decode the value once so that any lazy decoding error surfaces here.
-        value.native  # noqa: B018
+        native = value.native
+        if isinstance(value, core.AbstractTime) and not isinstance(native, _dt.datetime):
+            raise ParseError(f"time {contents!r} is outside the datetime range", path=path, offset=offset)
 
 
 def _fields_of(value: Any) -> List[Tuple[str, Any]]:
@@ -284,6 +324,46 @@ def _encoded_length(value: Any) -> int:
         # asn1crypto keeps an untagged CHOICE's header on the chosen alternative.
         return len(value._header) + _encoded_length(value.chosen) + len(value._trailer or b"")
     return len(value._header) + len(value.contents or b"") + len(value._trailer or b"")
+
+
+def tlv_end(data: bytes, offset: int, depth: int = 0) -> int:
+    """The end offset of the BER TLV starting at ``offset`` (definite or indefinite length).
+
+    Used to slice signed fields out of the bytes as received. The data has been parsed already,
+    so malformed input only raises ParseError defensively.
+    """
+    if depth > 200 or offset + 2 > len(data):
+        raise ParseError("truncated or too deeply nested TLV", offset=offset)
+    pos = offset + 1
+    if data[offset] & 0x1F == 0x1F:
+        while pos < len(data) and data[pos] & 0x80:
+            pos += 1
+        pos += 1
+    length_octet = data[pos]
+    pos += 1
+    if length_octet == 0x80:
+        while data[pos : pos + 2] != b"\x00\x00":
+            pos = tlv_end(data, pos, depth + 1)
+        return pos + 2
+    if length_octet & 0x80:
+        n = length_octet & 0x7F
+        length = int.from_bytes(data[pos : pos + n], "big")
+        pos += n
+    else:
+        length = length_octet
+    return pos + length
+
+
+def first_child(data: bytes) -> bytes:
+    """The first element inside the constructed TLV that ``data`` holds, exactly as encoded."""
+    start = 1
+    if data[0] & 0x1F == 0x1F:
+        while data[start] & 0x80:
+            start += 1
+        start += 1
+    length_octet = data[start]
+    start += 1 + (length_octet & 0x7F if length_octet & 0x80 and length_octet != 0x80 else 0)
+    return data[start : tlv_end(data, start)]
 
 
 def load_tree(

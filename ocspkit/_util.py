@@ -50,7 +50,9 @@ def utc_from_asn1(value: Any, path: str) -> Optional[_dt.datetime]:
         return None
     if not isinstance(native, _dt.datetime):
         raise ParseError(f"time {value.contents!r} is outside the datetime range", path=path)
-    if native.tzinfo is None:  # pragma: no cover - asn1crypto always returns aware values
+    if native.tzinfo is None:
+        # A GeneralizedTime without "Z" (local time, X.680 46.3 a); only lenient mode gets here,
+        # and OCSP times are UTC (RFC 6960 4.2.2.1), so read it as UTC.
         return native.replace(tzinfo=UTC)
     return native.astimezone(UTC)
 

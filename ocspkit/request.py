@@ -13,10 +13,10 @@ from typing import Any, Iterable, Optional, Tuple
 from asn1crypto import core, x509
 
 from . import asn1
-from ._der import Deviation, load_tree, pem_armor, to_der
+from ._der import Deviation, first_child, load_tree, pem_armor, to_der
+from ._util import version_number as _version_number
 from .certid import CertID
 from .errors import OCSPTypeError, ParseError
-from ._util import version_number as _version_number
 from .extensions import Extensions, NonceForm, nonce_of
 
 __all__ = ["DEFAULT_NONCE_LENGTH", "OCSPRequest", "Request", "RequestBuilder", "load_request"]
@@ -87,7 +87,7 @@ class OCSPRequest:
     @property
     def tbs_request_bytes(self) -> bytes:
         """tbsRequest exactly as received: what a request signature covers."""
-        return bytes(self._asn1["tbs_request"].dump())
+        return first_child(self._der)
 
     # --- fields ----------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Optional, Tuple, Union
 from asn1crypto import core
 
 from . import asn1
-from ._der import Deviation, load_tree, pem_armor, to_der
+from ._der import Deviation, first_child, load_tree, pem_armor, to_der
 from ._util import to_generalized_time, utc_from_asn1, version_number
 from .certid import CertID
 from .enums import CertStatus, ResponderIDType, ResponseStatus, RevocationReason
@@ -144,10 +144,12 @@ class SingleResponse:
 class BasicOCSPResponse:
     """BasicOCSPResponse: tbsResponseData, signature and certs (OCSP_response_get1_basic)."""
 
-    __slots__ = ("_asn1", "_responses")
+    __slots__ = ("_asn1", "_der", "_responses")
 
-    def __init__(self, asn1_basic: Any) -> None:
+    def __init__(self, asn1_basic: Any, der: Optional[bytes] = None) -> None:
         self._asn1 = asn1_basic
+        #: The BasicOCSPResponse bytes as received (the responseBytes OCTET STRING's value).
+        self._der = bytes(asn1_basic.dump()) if der is None else der
         self._responses = tuple(SingleResponse(s) for s in asn1_basic["tbs_response_data"]["responses"])
 
     @property
@@ -157,8 +159,8 @@ class BasicOCSPResponse:
 
     @property
     def tbs_response_data_bytes(self) -> bytes:
-        """tbsResponseData exactly as received: what the signature covers."""
-        return bytes(self._asn1["tbs_response_data"].dump())
+        """tbsResponseData exactly as received: what the signature covers (never a re-encoding)."""
+        return first_child(self._der)
 
     @property
     def version(self) -> int:
@@ -213,6 +215,9 @@ class BasicOCSPResponse:
         certs = self._asn1["certs"]
         return () if certs.__class__.__name__ == "Void" else tuple(certs)
 
+    def __repr__(self) -> str:
+        return f"<BasicOCSPResponse {len(self._responses)} response(s), {self.responder_id!r}>"
+
     def find(self, cert_id: CertID, issuer: Optional[Any] = None) -> Optional[SingleResponse]:
         """The first SingleResponse for ``cert_id`` (OCSP_resp_find), or None.
 
@@ -234,8 +239,13 @@ class OCSPResponse:
         self._der = der
         rb = tree["response_bytes"]
         self._basic: Optional[BasicOCSPResponse] = None
-        if rb.__class__.__name__ != "Void" and rb["response_type"].native == "basic_ocsp_response":
-            self._basic = BasicOCSPResponse(rb["response"].parsed)
+        # RFC 6960 4.2.1: only a successful response carries a meaningful BasicOCSPResponse.
+        if (
+            rb.__class__.__name__ != "Void"
+            and rb["response_type"].native == "basic_ocsp_response"
+            and tree["response_status"].native == "successful"
+        ):
+            self._basic = BasicOCSPResponse(rb["response"].parsed, bytes(rb["response"]))
         #: Where the encoding was BER but not DER (empty for DER input).
         self.deviations = deviations
 
