@@ -26,6 +26,15 @@ from .errors import (
     VerificationError,
 )
 from .extensions import Extension, Extensions, NonceForm
+from .nonce import (
+    NonceComparison,
+    check_nonce,
+    compare_nonces,
+    copy_nonce,
+    make_nonce,
+    nonce_length_ok,
+    require_nonce,
+)
 from .request import DEFAULT_NONCE_LENGTH, OCSPRequest, Request, RequestBuilder, load_request
 from .response import (
     BasicOCSPResponse,
@@ -36,6 +45,7 @@ from .response import (
     load_response,
     unsuccessful_response,
 )
+from .validity import check_single_response_validity, check_validity
 
 __version__ = "0.1.0"
 
@@ -51,6 +61,7 @@ __all__ = [
     "Extension",
     "Extensions",
     "NonceCheck",
+    "NonceComparison",
     "NonceForm",
     "NonceMismatch",
     "OCSPError",
@@ -76,7 +87,15 @@ __all__ = [
     "UnsupportedError",
     "VerificationError",
     "__version__",
+    "check_nonce",
+    "check_single_response_validity",
+    "check_validity",
+    "compare_nonces",
+    "copy_nonce",
     "load_request",
     "load_response",
+    "make_nonce",
+    "nonce_length_ok",
+    "require_nonce",
     "unsuccessful_response",
 ]

@@ -25,7 +25,7 @@ exception type escapes a load or verify call on hostile input.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Tuple
 
 __all__ = [
     "BackendError",
@@ -135,12 +135,20 @@ class NonceMismatch(VerificationError):
     """The response's nonce is absent or differs from the request's."""
 
     reason = "nonce"
+    #: The :class:`ocspkit.enums.NonceCheck` outcome, when raised by :func:`ocspkit.nonce.require_nonce`.
+    outcome: object = None
+    #: The full :class:`ocspkit.nonce.NonceComparison`, when available.
+    comparison: object = None
 
 
 class StaleResponse(VerificationError):
     """thisUpdate lies in the future, nextUpdate in the past, or the response is older than allowed."""
 
     reason = "validity"
+    #: The first rule broken (see :data:`ocspkit.validity.RULES`), when known.
+    rule: Optional[str] = None
+    #: Every rule broken, in OpenSSL's order of checking.
+    rules: Tuple[str, ...] = ()
 
 
 class OCSPTypeError(OCSPError, TypeError):

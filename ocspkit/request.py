@@ -23,7 +23,8 @@ __all__ = ["DEFAULT_NONCE_LENGTH", "OCSPRequest", "Request", "RequestBuilder", "
 
 PEM_LABEL = "OCSP REQUEST"
 
-# RFC 8954 2.1: a nonce of 32 octets is recommended (1 to 32 are allowed).
+# RFC 8954 2.1: clients send 32 octets, and responders may refuse 0 or more than 32 (RFC 9654
+# later raised that maximum to 128).
 DEFAULT_NONCE_LENGTH = 32
 
 _REQUEST_EXTENSION_TYPES = (asn1.RequestExtension, asn1.SingleRequestExtension)
@@ -283,7 +284,7 @@ class RequestBuilder:
     def with_nonce(self, nonce: Any = True) -> RequestBuilder:
         """Add a nonce (OCSP_request_add1_nonce): 32 random bytes by default, a length, or bytes.
 
-        RFC 8954 2.1 recommends 32 octets; the value is wrapped in an OCTET STRING (RFC 6960 4.4.1).
+        RFC 8954 2.1 asks clients for 32 octets; the value is wrapped in an OCTET STRING (RFC 6960 4.4.1).
         """
         value = wrapped_nonce(nonce_value(nonce))
         return self.with_extension(asn1.OID.NONCE, value, replace=True)

@@ -473,14 +473,19 @@ class ResponseBuilder:
         return self._replace(singles=(*self._singles, single))
 
     def with_nonce(self, nonce: Any) -> ResponseBuilder:
-        """Add a response nonce: bytes, or a parsed OCSPRequest whose nonce is copied
-        (OCSP_basic_add1_nonce / OCSP_copy_nonce). A request without a nonce adds nothing."""
+        """Add a response nonce (OCSP_basic_add1_nonce / OCSP_copy_nonce).
+
+        ``nonce`` is the nonce bytes (wrapped in an OCTET STRING here), or a parsed OCSPRequest
+        whose nonce extension value is echoed exactly as received, wrapped or raw (OpenSSL's
+        clients compare the two values octet for octet). A request without a nonce adds nothing.
+        """
         from .request import OCSPRequest, nonce_value, wrapped_nonce
 
         if isinstance(nonce, OCSPRequest):
-            if nonce.nonce is None:
+            extension = nonce.extensions.get(asn1.OID.NONCE)
+            if extension is None:
                 return self
-            nonce = nonce.nonce
+            return self.with_extension(asn1.OID.NONCE, extension.raw_value, replace=True)
         return self.with_extension(asn1.OID.NONCE, wrapped_nonce(nonce_value(nonce)), replace=True)
 
     def with_extended_revoke(self) -> ResponseBuilder:
