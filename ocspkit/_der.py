@@ -255,11 +255,14 @@ class _Walker:
             self.deviate("set_not_sorted", "SET OF elements not in DER order", path, content_offset)
 
     def check_primitive_bits(self, value: Any, path: str, offset: int) -> None:
-        """BIT STRING rules only (for BIT STRINGs whose value is itself parsed)."""
+        """The BIT STRING rules: the unused-bits octet and, for DER, zero padding bits."""
         contents = value.contents or b""
-        if not contents or contents[0] > 7 or (contents[0] and len(contents) == 1):
-            raise ParseError("BIT STRING with a bad unused-bits octet", path=path, offset=offset)
-        if contents[0] and contents[-1] & ((1 << contents[0]) - 1):
+        if not contents:
+            raise ParseError("BIT STRING with zero-length contents", path=path, offset=offset)
+        unused = contents[0]
+        if unused > 7 or (unused and len(contents) == 1):
+            raise ParseError(f"BIT STRING with {unused} unused bits", path=path, offset=offset)
+        if unused and contents[-1] & ((1 << unused) - 1):
             self.deviate("bit_string_padding", "BIT STRING padding bits not zero", path, offset)
 
     def check_primitive(self, value: Any, path: str, offset: int) -> None:
@@ -294,13 +297,7 @@ class _Walker:
                 if b == 0x80 and (i == 0 or not contents[i - 1] & 0x80):
                     raise ParseError("OBJECT IDENTIFIER arc not minimally encoded", path=path, offset=offset)
         elif isinstance(value, (core.BitString, core.OctetBitString)):
-            if not contents:
-                raise ParseError("BIT STRING with zero-length contents", path=path, offset=offset)
-            unused = contents[0]
-            if unused > 7 or (unused and len(contents) == 1):
-                raise ParseError(f"BIT STRING with {unused} unused bits", path=path, offset=offset)
-            if unused and contents[-1] & ((1 << unused) - 1):
-                self.deviate("bit_string_padding", "BIT STRING padding bits not zero", path, offset)
+            self.check_primitive_bits(value, path, offset)
         elif isinstance(value, core.GeneralizedTime):
             if not _GENERALIZED_TIME_DER.fullmatch(contents):
                 self.deviate("time_not_der", f"GeneralizedTime {contents!r} is not YYYYMMDDHHMMSS[.f]Z", path, offset)

@@ -7,14 +7,14 @@ Every extension keeps its raw ``extnValue`` bytes; known OIDs also give a typed 
 from __future__ import annotations
 
 import enum
-from typing import Any, Iterator, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterator, Optional, Sequence, Tuple, Union
 
 from asn1crypto import core
 
 from .asn1 import OID
 from .errors import ParseError
 
-__all__ = ["Extension", "Extensions", "NonceForm", "read_nonce"]
+__all__ = ["Extension", "Extensions", "NonceForm", "make_extension", "read_nonce", "refuse_unknown_critical"]
 
 
 class NonceForm(enum.Enum):
@@ -157,7 +157,26 @@ def nonce_of(extensions: Extensions) -> Union[Tuple[bytes, NonceForm], Tuple[Non
     ext = extensions.get("nonce")
     if ext is None:
         return None, None
-    try:
-        return read_nonce(ext.raw_value)
-    except Exception as exc:  # pragma: no cover - read_nonce only slices bytes
-        raise ParseError(f"unreadable nonce: {exc}") from None
+    return read_nonce(ext.raw_value)
+
+
+def make_extension(cls: Any, oid: str, value: Any, critical: bool = False) -> Any:
+    """An asn1crypto extension of class ``cls`` (one of ocspkit.asn1's Extension classes);
+    ``value`` is the extnValue contents as DER bytes or an asn1crypto value."""
+    der = value if isinstance(value, bytes) else value.dump()
+    return cls({"extn_id": oid, "critical": critical, "extn_value": core.ParsableOctetString(der)})
+
+
+def refuse_unknown_critical(extension_types: Tuple[Any, ...]) -> Callable[[Any, str], None]:
+    """A load-time check (``_der.load_tree``'s ``on_extension``) that refuses a critical
+    extension of one of ``extension_types`` whose OID is not known in its context."""
+
+    def check(extension: Any, path: str) -> None:
+        if not isinstance(extension, extension_types):
+            return
+        extn_id = extension["extn_id"]
+        if extension["critical"].native and extn_id.native == extn_id.dotted:
+            # RFC 5280 4.2 / RFC 6960 4.4: an unrecognised critical extension must be refused.
+            raise ParseError(f"unrecognised critical extension {extn_id.dotted}", path=path)
+
+    return check

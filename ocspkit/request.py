@@ -10,14 +10,14 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Iterable, Optional, Tuple
 
-from asn1crypto import core, x509
+from asn1crypto import x509
 
 from . import asn1
 from ._der import Deviation, first_child, load_tree, pem_armor, to_der
 from ._util import version_number as _version_number
 from .certid import CertID
 from .errors import OCSPTypeError, ParseError
-from .extensions import Extensions, NonceForm, nonce_of
+from .extensions import Extensions, NonceForm, make_extension, nonce_of, refuse_unknown_critical
 
 __all__ = ["DEFAULT_NONCE_LENGTH", "OCSPRequest", "Request", "RequestBuilder", "load_request"]
 
@@ -164,21 +164,6 @@ class OCSPRequest:
         return f"<OCSPRequest {len(self._requests)} request(s){signed}>"
 
 
-def _check_extension(strict_unknown: bool) -> Any:
-    def check(extension: Any, path: str) -> None:
-        if not isinstance(extension, _REQUEST_EXTENSION_TYPES):
-            return
-        if strict_unknown and extension["critical"].native and extension["extn_id"].native == extension[
-            "extn_id"
-        ].dotted:
-            # RFC 5280 4.2 / RFC 6960 4.4: an unrecognised critical extension must be refused.
-            raise ParseError(
-                f"unrecognised critical extension {extension['extn_id'].dotted}", path=path
-            )
-
-    return check
-
-
 def load_request(data: Any, *, strict: bool = False, allow_unknown_critical: bool = False) -> OCSPRequest:
     """Parse an OCSP request from DER or PEM bytes.
 
@@ -188,9 +173,8 @@ def load_request(data: Any, *, strict: bool = False, allow_unknown_critical: boo
     ocspkit does not know. Every failure is a :class:`ocspkit.errors.ParseError`.
     """
     der = to_der(data, (PEM_LABEL,), "OCSP request")
-    tree, deviations = load_tree(
-        asn1.OCSPRequest, der, strict=strict, on_extension=_check_extension(not allow_unknown_critical)
-    )
+    check = None if allow_unknown_critical else refuse_unknown_critical(_REQUEST_EXTENSION_TYPES)
+    tree, deviations = load_tree(asn1.OCSPRequest, der, strict=strict, on_extension=check)
     version = tree["tbs_request"]["version"].native
     if version != "v1":
         # RFC 6960 4.1.1: Version ::= INTEGER { v1(0) }; no other version is defined.
@@ -202,12 +186,6 @@ def load_request(data: Any, *, strict: bool = False, allow_unknown_critical: boo
 class _Entry:
     cert_id: CertID
     extensions: Tuple[Any, ...]
-
-
-def _extension(cls: Any, oid: str, value: Any, critical: bool) -> Any:
-    """An asn1crypto extension of class ``cls``: ``value`` is DER bytes or an asn1crypto value."""
-    der = value if isinstance(value, bytes) else value.dump()
-    return cls({"extn_id": oid, "critical": critical, "extn_value": core.ParsableOctetString(der)})
 
 
 def wrapped_nonce(nonce: bytes) -> bytes:
@@ -268,7 +246,7 @@ class RequestBuilder:
             raise OCSPTypeError(f"cert_id must be an ocspkit.CertID, got {type(cert_id).__name__}")
         single: Tuple[Any, ...] = ()
         if service_locator is not None:
-            single = (_extension(asn1.SingleRequestExtension, asn1.OID.SERVICE_LOCATOR,
+            single = (make_extension(asn1.SingleRequestExtension, asn1.OID.SERVICE_LOCATOR,
                                  _service_locator(service_locator), False),)
         return self._replace(entries=(*self._entries, _Entry(cert_id, single)))
 
@@ -324,7 +302,7 @@ class RequestBuilder:
     ) -> RequestBuilder:
         """Add any request extension (OCSP_REQUEST_add1_ext_i2d): ``value`` is the extnValue
         contents as DER bytes or an asn1crypto value. ``replace`` drops earlier ones of that OID."""
-        ext = _extension(asn1.RequestExtension, oid, value, critical)
+        ext = make_extension(asn1.RequestExtension, oid, value, critical)
         kept = tuple(e for e in self._extensions if not (replace and e["extn_id"].dotted == oid))
         return self._replace(extensions=(*kept, ext))
 

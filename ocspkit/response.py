@@ -19,7 +19,7 @@ from ._util import to_generalized_time, utc_from_asn1, version_number
 from .certid import CertID
 from .enums import CertStatus, ResponderIDType, ResponseStatus, RevocationReason
 from .errors import OCSPTypeError, ParseError, UnsuccessfulResponse
-from .extensions import Extensions, NonceForm, nonce_of
+from .extensions import Extensions, NonceForm, make_extension, nonce_of, refuse_unknown_critical
 
 __all__ = [
     "BasicOCSPResponse",
@@ -327,18 +327,6 @@ class OCSPResponse:
         return f"<OCSPResponse successful, {len(self._basic.responses)} response(s)>"
 
 
-def _check_extension(reject_unknown_critical: bool) -> Any:
-    def check(extension: Any, path: str) -> None:
-        if not isinstance(extension, _RESPONSE_EXTENSION_TYPES):
-            return
-        extn_id = extension["extn_id"]
-        if reject_unknown_critical and extension["critical"].native and extn_id.native == extn_id.dotted:
-            # RFC 5280 4.2 / RFC 6960 4.4: an unrecognised critical extension must be refused.
-            raise ParseError(f"unrecognised critical extension {extn_id.dotted}", path=path)
-
-    return check
-
-
 def load_response(
     data: Union[bytes, bytearray, memoryview, str],
     *,
@@ -354,9 +342,8 @@ def load_response(
     critical extensions ocspkit does not know.
     """
     der = to_der(data, (PEM_LABEL,), "OCSP response")
-    tree, deviations = load_tree(
-        asn1.OCSPResponse, der, strict=strict, on_extension=_check_extension(not allow_unknown_critical)
-    )
+    check = None if allow_unknown_critical else refuse_unknown_critical(_RESPONSE_EXTENSION_TYPES)
+    tree, deviations = load_tree(asn1.OCSPResponse, der, strict=strict, on_extension=check)
     rb = tree["response_bytes"]
     status = _STATUS_BY_NAME[tree["response_status"].native]
     if rb.__class__.__name__ == "Void":
@@ -396,11 +383,6 @@ class _Single:
     revocation_time: Optional[_dt.datetime]
     revocation_reason: Optional[RevocationReason]
     extensions: Tuple[Any, ...]
-
-
-def _ext(cls: Any, oid: str, value: Any, critical: bool = False) -> Any:
-    der = value if isinstance(value, bytes) else value.dump()
-    return cls({"extn_id": oid, "critical": critical, "extn_value": core.ParsableOctetString(der)})
 
 
 class ResponseBuilder:
@@ -455,10 +437,12 @@ class ResponseBuilder:
             raise ValueError("a revoked status needs revocation_time")
         if status is not CertStatus.REVOKED and (revocation_time or revocation_reason is not None):
             raise ValueError("revocation_time / revocation_reason only go with a revoked status")
-        exts = [_ext(asn1.SingleResponseExtension, oid, value, critical) for oid, value, critical in extensions]
+        exts = [
+            make_extension(asn1.SingleResponseExtension, oid, value, critical) for oid, value, critical in extensions
+        ]
         if invalidity_date is not None:
             exts.append(
-                _ext(asn1.SingleResponseExtension, asn1.OID.INVALIDITY_DATE,
+                make_extension(asn1.SingleResponseExtension, asn1.OID.INVALIDITY_DATE,
                      core.GeneralizedTime(to_generalized_time(invalidity_date)))
             )
         single = _Single(
@@ -496,7 +480,7 @@ class ResponseBuilder:
         self, oid: str, value: Any, *, critical: bool = False, replace: bool = False
     ) -> ResponseBuilder:
         """Add any responseExtension: DER bytes of extnValue's contents or an asn1crypto value."""
-        ext = _ext(asn1.ResponseDataExtension, oid, value, critical)
+        ext = make_extension(asn1.ResponseDataExtension, oid, value, critical)
         kept = tuple(e for e in self._extensions if not (replace and e["extn_id"].dotted == oid))
         return self._replace(extensions=(*kept, ext))
 
