@@ -6,15 +6,16 @@ OCSP_id_issuer_cmp, OCSP_CERTID_dup.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Dict, Optional, Tuple
 
-from asn1crypto import algos, core, x509
+from asn1crypto import algos, core
 
 from . import asn1
-from ._util import hash_name
+from ._fast import Slow, header, integer, integer_der, tlv
+from ._util import HASH_NAMES, hash_name
 from .errors import OCSPTypeError
 
-__all__ = ["DEFAULT_CERTID_HASH", "CertID"]
+__all__ = ["DEFAULT_CERTID_HASH", "CertID", "read_cert_id"]
 
 # SHA-1: what nearly every deployed responder expects and what RFC 5019 2.1.1 mandates for
 # lightweight responders; pass hash_algorithm="sha256" for responders that accept it.
@@ -29,10 +30,10 @@ def _digest(algorithm: str, data: bytes) -> bytes:
     return hash_digest(algorithm, data)
 
 
-def _issuer_key_bytes(issuer: x509.Certificate) -> bytes:
+def _issuer_key_bytes_tbs(tbs: Any) -> bytes:
     # RFC 6960 4.1.1: the hash of the value of the BIT STRING subjectPublicKey, excluding the
     # tag, length and number of unused bits.
-    return bytes(issuer["tbs_certificate"]["subject_public_key_info"]["public_key"].contents[1:])
+    return bytes(tbs["subject_public_key_info"]["public_key"].contents[1:])
 
 
 class CertID:
@@ -42,12 +43,29 @@ class CertID:
     in another hash algorithm when the issuer certificate is known.
     """
 
-    __slots__ = ("_asn1",)
+    __slots__ = ("_asn1", "_der", "_hash", "_key_hash", "_name_hash", "_serial")
 
     def __init__(self, asn1_cert_id: Any) -> None:
         if not isinstance(asn1_cert_id, asn1.CertID):
             raise OCSPTypeError("CertID() takes an ocspkit.asn1.CertID; use CertID.from_cert()")
-        self._asn1 = asn1_cert_id
+        self._asn1: Any = asn1_cert_id
+        self._der: Optional[bytes] = None
+        self._hash = hash_name(asn1_cert_id["hash_algorithm"])
+        self._name_hash = bytes(asn1_cert_id["issuer_name_hash"].native)
+        self._key_hash = bytes(asn1_cert_id["issuer_key_hash"].native)
+        self._serial = int(asn1_cert_id["serial_number"].native)
+
+    @classmethod
+    def _make(cls, hash_algorithm: str, name_hash: bytes, key_hash: bytes, serial: int, der: bytes) -> CertID:
+        """A CertID from decoded fields and its DER (the fast reader and the builders)."""
+        self = object.__new__(cls)
+        self._hash = hash_algorithm
+        self._name_hash = name_hash
+        self._key_hash = key_hash
+        self._serial = serial
+        self._der = der
+        self._asn1 = None
+        return self
 
     # --- constructors ----------------------------------------------------------------------
 
@@ -65,31 +83,20 @@ class CertID:
         for label, value in (("issuer_name_hash", issuer_name_hash), ("issuer_key_hash", issuer_key_hash)):
             if not isinstance(value, (bytes, bytearray)):
                 raise OCSPTypeError(f"{label} must be bytes, got {type(value).__name__}")
-        algorithm = algos.DigestAlgorithm({"algorithm": _asn1_hash_name(hash_algorithm)})
+        name = _asn1_hash_name(hash_algorithm)
+        name_hash, key_hash = bytes(issuer_name_hash), bytes(issuer_key_hash)
         # Explicit NULL parameters, as OpenSSL writes them (byte-identical requests).
-        algorithm["parameters"] = core.Null()
-        return cls(
-            asn1.CertID(
-                {
-                    "hash_algorithm": algorithm,
-                    "issuer_name_hash": bytes(issuer_name_hash),
-                    "issuer_key_hash": bytes(issuer_key_hash),
-                    "serial_number": serial_number,
-                }
-            )
-        )
+        der = tlv(0x30, _ALGORITHM_DER[name] + tlv(0x04, name_hash) + tlv(0x04, key_hash) + integer_der(serial_number))
+        return cls._make(name, name_hash, key_hash, serial_number, der)
 
     @classmethod
     def from_issuer(
         cls, issuer: Any, serial_number: int, hash_algorithm: str = DEFAULT_CERTID_HASH
     ) -> CertID:
         """A CertID for ``serial_number`` issued by ``issuer`` (OCSP_cert_id_new)."""
-        from .crypto import load_certificate
-
-        issuer_cert = load_certificate(issuer)
-        name_hash = _digest(hash_algorithm, issuer_cert["tbs_certificate"]["subject"].dump())
-        key_hash = _digest(hash_algorithm, _issuer_key_bytes(issuer_cert))
-        return cls.from_hashes(name_hash, key_hash, serial_number, hash_algorithm)
+        name = _asn1_hash_name(hash_algorithm)
+        name_hash, key_hash = _issuer_hashes(issuer, name)
+        return cls.from_hashes(name_hash, key_hash, serial_number, name)
 
     @classmethod
     def from_cert(cls, cert: Any, issuer: Any, hash_algorithm: str = DEFAULT_CERTID_HASH) -> CertID:
@@ -97,48 +104,57 @@ class CertID:
         from .crypto import load_certificate
 
         subject = load_certificate(cert)
-        return cls.from_issuer(issuer, subject.serial_number, hash_algorithm)
+        return cls.from_issuer(issuer, subject["tbs_certificate"]["serial_number"].native, hash_algorithm)
 
     # --- fields ----------------------------------------------------------------------------
 
     @property
     def asn1(self) -> Any:
         """The asn1crypto tree (an :class:`ocspkit.asn1.CertID`)."""
+        if self._asn1 is None:
+            self._asn1 = asn1.CertID.load(self.dump())
         return self._asn1
 
     @property
     def hash_algorithm(self) -> str:
         """``sha1``, ``sha256``, ... or the dotted OID of an unknown algorithm."""
-        return hash_name(self._asn1["hash_algorithm"])
+        return self._hash
 
     @property
     def issuer_name_hash(self) -> bytes:
         """Hash of the issuer's DER-encoded Name."""
-        return bytes(self._asn1["issuer_name_hash"].native)
+        return self._name_hash
 
     @property
     def issuer_key_hash(self) -> bytes:
         """Hash of the issuer's subjectPublicKey BIT STRING value."""
-        return bytes(self._asn1["issuer_key_hash"].native)
+        return self._key_hash
 
     @property
     def serial_number(self) -> int:
         """The certificate's serial number (any size, negative too)."""
-        return int(self._asn1["serial_number"].native)
+        return self._serial
 
     def dump(self) -> bytes:
         """DER, exactly as received for parsed CertIDs."""
-        return bytes(self._asn1.dump())
+        if self._der is None:
+            self._der = bytes(self._asn1.dump())
+        return self._der
 
     # --- comparison (OCSP_id_cmp / OCSP_id_issuer_cmp) -------------------------------------
 
     def _key(self) -> tuple:  # type: ignore[type-arg]
-        return (self.hash_algorithm, self.issuer_name_hash, self.issuer_key_hash, self.serial_number)
+        return (self._hash, self._name_hash, self._key_hash, self._serial)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, CertID):
             return NotImplemented
-        return self._key() == other._key()
+        return (
+            self._serial == other._serial
+            and self._key_hash == other._key_hash
+            and self._name_hash == other._name_hash
+            and self._hash == other._hash
+        )
 
     def __hash__(self) -> int:
         return hash(self._key())
@@ -149,15 +165,9 @@ class CertID:
 
     def issued_by(self, issuer: Any) -> bool:
         """Whether this CertID names ``issuer`` (recomputing the hashes in this CertID's algorithm)."""
-        from .crypto import load_certificate
-
-        if self.hash_algorithm not in _SUPPORTED:
+        if self._hash not in _SUPPORTED:
             return False
-        issuer_cert = load_certificate(issuer)
-        return (
-            _digest(self.hash_algorithm, issuer_cert["tbs_certificate"]["subject"].dump()) == self.issuer_name_hash
-            and _digest(self.hash_algorithm, _issuer_key_bytes(issuer_cert)) == self.issuer_key_hash
-        )
+        return _issuer_hashes(issuer, self._hash) == (self._name_hash, self._key_hash)
 
     def matches(self, other: CertID, issuer: Optional[Any] = None) -> bool:
         """Hash-agile match: equal, or the same serial and both naming ``issuer`` in their own hashes.
@@ -170,11 +180,55 @@ class CertID:
             return False
         return self.issued_by(issuer) and other.issued_by(issuer)
 
+    # --- copies (OCSP_CERTID_dup) ----------------------------------------------------------
+
+    def copy(self) -> CertID:
+        """An equal CertID over its own asn1crypto tree, read back from :meth:`dump`
+        (OCSP_CERTID_dup).
+
+        CertIDs are frozen, so sharing one is always safe; ``copy`` is for code that wants to
+        change the raw ``asn1`` tree of the result without touching this one. The RFC 6960 4.1.1
+        fields and the encoding are the same as this CertID's.
+        """
+        return CertID(asn1.CertID.load(self.dump()))
+
+    def __copy__(self) -> CertID:
+        # Frozen (design principle 6): a shallow copy is the object itself, as for a tuple.
+        return self
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> CertID:
+        return self.copy()
+
     def __repr__(self) -> str:
         return (
             f"<CertID {self.hash_algorithm} serial={self.serial_number:X} "
             f"name={self.issuer_name_hash.hex().upper()} key={self.issuer_key_hash.hex().upper()}>"
         )
+
+
+# AlgorithmIdentifier DER of each CertID hash, with explicit NULL parameters as OpenSSL writes.
+_ALGORITHM_DER = {
+    name: algos.DigestAlgorithm({"algorithm": name, "parameters": core.Null()}).dump() for name in _SUPPORTED
+}
+
+# Remembered (issuerNameHash, issuerKeyHash) by (issuer Name DER, issuer key bytes, hash).
+_HASHES: Dict[Tuple[bytes, bytes, str], Tuple[bytes, bytes]] = {}
+
+
+def _issuer_hashes(issuer: Any, algorithm: str) -> Tuple[bytes, bytes]:
+    from .crypto import load_certificate
+
+    tbs = load_certificate(issuer)["tbs_certificate"]
+    name_der = tbs["subject"].dump()
+    key_bytes = _issuer_key_bytes_tbs(tbs)
+    cache_key = (name_der, key_bytes, algorithm)
+    found = _HASHES.get(cache_key)
+    if found is None:
+        found = (_digest(algorithm, name_der), _digest(algorithm, key_bytes))
+        if len(_HASHES) >= 256:
+            _HASHES.clear()
+        _HASHES[cache_key] = found
+    return found
 
 
 def _asn1_hash_name(name: str) -> str:
@@ -184,3 +238,25 @@ def _asn1_hash_name(name: str) -> str:
     if normal not in _SUPPORTED:
         raise ValueError(f"unsupported CertID hash {name!r}; use one of {', '.join(_SUPPORTED)}")
     return normal
+
+
+# The fast reader's table: AlgorithmIdentifier DER -> hash name, with and without NULL parameters.
+_HASH_BY_ALGORITHM_DER: Dict[bytes, str] = {}
+for _oid, _asn1_name in algos.DigestAlgorithmId._map.items():
+    if _asn1_name in HASH_NAMES:
+        _oid_tlv = core.ObjectIdentifier(_oid).dump()
+        _HASH_BY_ALGORITHM_DER[tlv(0x30, _oid_tlv + b"\x05\x00")] = HASH_NAMES[_asn1_name]
+        _HASH_BY_ALGORITHM_DER[tlv(0x30, _oid_tlv)] = HASH_NAMES[_asn1_name]
+
+
+def read_cert_id(d: bytes, p: int, end: int) -> Tuple[CertID, int]:
+    """The fast reader (see :mod:`ocspkit._fast`): the DER CertID at ``d[p]`` and its end."""
+    s, e = header(d, p, end, 0x30)
+    a = header(d, s, e, 0x30)[1]
+    name = _HASH_BY_ALGORITHM_DER[d[s:a]]
+    hs, he = header(d, a, e, 0x04)
+    ks, ke = header(d, he, e, 0x04)
+    ss, se = header(d, ke, e, 0x02)
+    if se != e:
+        raise Slow
+    return CertID._make(name, d[hs:he], d[ks:ke], integer(d, ss, se), d[p:e]), e

@@ -14,10 +14,10 @@ from asn1crypto import x509
 
 from . import asn1
 from ._der import Deviation, first_child, load_tree, pem_armor, to_der
-from ._util import version_number as _version_number
-from .certid import CertID
+from ._fast import ExtensionContext, Slow, TreeView, header, tree_of, validated
+from .certid import CertID, read_cert_id
 from .errors import OCSPTypeError, ParseError
-from .extensions import Extensions, NonceForm, make_extension, nonce_of, refuse_unknown_critical
+from .extensions import Extensions, NonceForm, make_extension, read_nonce, refuse_unknown_critical
 
 __all__ = ["DEFAULT_NONCE_LENGTH", "OCSPRequest", "Request", "RequestBuilder", "load_request"]
 
@@ -30,19 +30,23 @@ DEFAULT_NONCE_LENGTH = 32
 _REQUEST_EXTENSION_TYPES = (asn1.RequestExtension, asn1.SingleRequestExtension)
 
 
-class Request:
+class Request(TreeView):
     """One entry of requestList: a CertID and its singleRequestExtensions."""
 
-    __slots__ = ("_asn1", "_cert_id")
+    _SPEC = asn1.Request
 
-    def __init__(self, asn1_request: Any) -> None:
-        self._asn1 = asn1_request
-        self._cert_id = CertID(asn1_request["req_cert"])
+    __slots__ = ("_asn1", "_cert_id", "_der", "_ext")
 
-    @property
-    def asn1(self) -> Any:
-        """The asn1crypto Request."""
-        return self._asn1
+    def __init__(self, der: bytes, cert_id: CertID, extensions: Any = None, tree: Any = None) -> None:
+        self._der = der
+        self._cert_id = cert_id
+        self._ext = extensions  # None, the DER of the Extensions, or an asn1crypto value
+        self._asn1 = tree
+
+    @classmethod
+    def _from_tree(cls, tree: Any) -> Request:
+        return cls(bytes(tree.dump()), CertID(tree["req_cert"]), tree["single_request_extensions"], tree)
+
 
     @property
     def cert_id(self) -> CertID:
@@ -52,34 +56,65 @@ class Request:
     @property
     def extensions(self) -> Extensions:
         """singleRequestExtensions (empty when absent)."""
-        return Extensions(self._asn1["single_request_extensions"])
+        self._ext = tree_of(self._ext, asn1.SingleRequestExtensions)
+        return Extensions(self._ext)
 
     def __repr__(self) -> str:
         return f"<Request {self._cert_id!r}>"
 
 
-class OCSPRequest:
+class OCSPRequest(TreeView):
     """A parsed OCSP request, read-only. The bytes as received are kept: ``dump()`` returns them."""
 
-    __slots__ = ("_asn1", "_der", "_requests", "deviations")
+    _SPEC = asn1.OCSPRequest
 
-    def __init__(self, tree: Any, der: bytes, deviations: Tuple[Deviation, ...] = ()) -> None:
-        self._asn1 = tree
+    __slots__ = ("_asn1", "_der", "_ext", "_name", "_nonce", "_requests", "_signature", "_tbs_end", "deviations")
+
+    def __init__(
+        self,
+        der: bytes,
+        tbs_end: int,
+        requests: Tuple[Request, ...],
+        requestor_name: Any = None,
+        extensions: Any = None,
+        nonce: Optional[bytes] = None,
+        signature: Any = None,
+        deviations: Tuple[Deviation, ...] = (),
+        tree: Any = None,
+    ) -> None:
         self._der = der
-        self._requests = tuple(Request(r) for r in tree["tbs_request"]["request_list"])
+        self._tbs_end = tbs_end
+        self._requests = requests
+        self._name = requestor_name  # None, GeneralName DER, or an asn1crypto GeneralName
+        self._ext = extensions  # None, the DER of the Extensions, or an asn1crypto value
+        self._nonce = nonce  # the nonce extension's extnValue contents, or None
+        self._signature = signature  # None, Signature DER, or an asn1crypto Signature
+        self._asn1 = tree
         #: Where the encoding was BER but not DER (empty for DER input).
         self.deviations = deviations
 
+    @classmethod
+    def _from_tree(cls, tree: Any, der: bytes, deviations: Tuple[Deviation, ...]) -> OCSPRequest:
+        tbs = tree["tbs_request"]
+        extensions = tbs["request_extensions"]
+        nonce = Extensions(extensions).get(asn1.OID.NONCE)
+        name = tbs["requestor_name"]
+        signature = tree["optional_signature"]
+        return cls(
+            der,
+            -1,  # tbsRequest is sliced out with first_child (BER lengths too)
+            tuple(Request._from_tree(r) for r in tbs["request_list"]),
+            # The GeneralName itself, without the [1] EXPLICIT tag asn1crypto keeps on the field.
+            None if name.__class__.__name__ == "Void" else first_child(bytes(name.dump())),
+            extensions,
+            None if nonce is None else nonce.raw_value,
+            None if signature.__class__.__name__ == "Void" else signature,
+            deviations,
+            tree,
+        )
+
     # --- encodings -------------------------------------------------------------------------
 
-    @property
-    def asn1(self) -> Any:
-        """The asn1crypto tree (:class:`ocspkit.asn1.OCSPRequest`)."""
-        return self._asn1
-
-    def dump(self) -> bytes:
-        """The DER bytes, exactly as received (i2d_OCSP_REQUEST)."""
-        return self._der
 
     def pem(self) -> bytes:
         """PEM with the ``OCSP REQUEST`` label (PEM_write_bio_OCSP_REQUEST)."""
@@ -88,20 +123,24 @@ class OCSPRequest:
     @property
     def tbs_request_bytes(self) -> bytes:
         """tbsRequest exactly as received: what a request signature covers."""
-        return first_child(self._der)
+        end = self._tbs_end
+        if end < 0:
+            return first_child(self._der)
+        n = self._der[1]
+        return self._der[2 if n < 0x80 else 2 + (n & 0x7F) : end]
 
     # --- fields ----------------------------------------------------------------------------
 
     @property
     def version(self) -> int:
-        """The version number (0 for v1)."""
-        return _version_number(self._asn1["tbs_request"]["version"])
+        """The version number (0 for v1, the only one load_request accepts)."""
+        return 0
 
     @property
     def requestor_name(self) -> Any:
         """requestorName as an asn1crypto GeneralName, or None."""
-        value = self._asn1["tbs_request"]["requestor_name"]
-        return None if value.__class__.__name__ == "Void" else value
+        self._name = tree_of(self._name, x509.GeneralName)
+        return self._name
 
     @property
     def requests(self) -> Tuple[Request, ...]:
@@ -111,50 +150,51 @@ class OCSPRequest:
     @property
     def cert_ids(self) -> Tuple[CertID, ...]:
         """The CertIDs asked about, in order."""
-        return tuple(r.cert_id for r in self._requests)
+        return tuple(r._cert_id for r in self._requests)
 
     @property
     def extensions(self) -> Extensions:
         """requestExtensions (empty when absent)."""
-        return Extensions(self._asn1["tbs_request"]["request_extensions"])
+        self._ext = tree_of(self._ext, asn1.RequestExtensions)
+        return Extensions(self._ext)
 
     @property
     def nonce(self) -> Optional[bytes]:
         """The nonce (RFC 8954), unwrapped, or None."""
-        return nonce_of(self.extensions)[0]
+        return None if self._nonce is None else read_nonce(self._nonce)[0]
 
     @property
     def nonce_form(self) -> Optional[NonceForm]:
         """Whether the nonce came wrapped in an OCTET STRING (RFC 6960) or raw, or None."""
-        return nonce_of(self.extensions)[1]
+        return None if self._nonce is None else read_nonce(self._nonce)[1]
 
     # --- signature -------------------------------------------------------------------------
 
     @property
     def is_signed(self) -> bool:
         """Whether optionalSignature is present (OCSP_request_is_signed)."""
-        return self._signature() is not None
+        return self._signature is not None
 
-    def _signature(self) -> Any:
-        value = self._asn1["optional_signature"]
-        return None if value.__class__.__name__ == "Void" else value
+    def _sig(self) -> Any:
+        self._signature = tree_of(self._signature, asn1.Signature)
+        return self._signature
 
     @property
     def signature_algorithm(self) -> Any:
         """The signature's asn1crypto SignedDigestAlgorithm, or None when unsigned."""
-        sig = self._signature()
+        sig = self._sig()
         return None if sig is None else sig["signature_algorithm"]
 
     @property
     def signature(self) -> Optional[bytes]:
         """The signature bytes, or None when unsigned."""
-        sig = self._signature()
+        sig = self._sig()
         return None if sig is None else bytes(sig["signature"].native)
 
     @property
     def certs(self) -> Tuple[Any, ...]:
         """Certificates carried with the signature (asn1crypto Certificates), in order."""
-        sig = self._signature()
+        sig = self._sig()
         if sig is None or sig["certs"].__class__.__name__ == "Void":
             return ()
         return tuple(sig["certs"])
@@ -164,8 +204,59 @@ class OCSPRequest:
         return f"<OCSPRequest {len(self._requests)} request(s){signed}>"
 
 
+_REQUEST_CONTEXT = ExtensionContext(asn1.RequestExtension, asn1.RequestExtensionId)
+_SINGLE_REQUEST_CONTEXT = ExtensionContext(asn1.SingleRequestExtension, asn1.SingleRequestExtensionId)
+
+
+def _read_request(d: bytes, allow_critical: bool) -> OCSPRequest:
+    """The fast reader (see :mod:`ocspkit._fast`): DER in the usual shapes, else Slow."""
+    end = len(d)
+    try:
+        s, e = header(d, 0, end, 0x30)
+        ts, te = header(d, s, e, 0x30)
+        if e != end:
+            raise Slow
+        p = ts
+        name = None
+        if d[p] == 0xA1:
+            ns, p = header(d, p, te, 0xA1)
+            name = d[ns:p]
+            validated(x509.GeneralName, name)
+        ls, le = header(d, p, te, 0x30)  # an explicit version [0] (DEFAULT v1) goes the general way
+        requests = []
+        while ls < le:
+            rs, re_ = header(d, ls, le, 0x30)
+            cert_id, q = read_cert_id(d, rs, re_)
+            extensions = None
+            if q < re_:
+                xs, q = header(d, q, re_, 0xA0)
+                _SINGLE_REQUEST_CONTEXT.read(d, xs, q, allow_critical)
+                extensions = d[xs:q]
+            if q != re_:
+                raise Slow
+            requests.append(Request(d[ls:re_], cert_id, extensions))
+            ls = re_
+        extensions = nonce = None
+        if le < te:
+            xs, xe = header(d, le, te, 0xA2)
+            if xe != te:
+                raise Slow
+            nonce = _REQUEST_CONTEXT.read(d, xs, xe, allow_critical)
+            extensions = d[xs:xe]
+        signature = None
+        if te < e:
+            ss, se = header(d, te, e, 0xA0)
+            if se != e or header(d, ss, se, 0x30)[1] != se:
+                raise Slow
+            signature = d[ss:se]
+            validated(asn1.Signature, signature)
+    except (Slow, IndexError, KeyError):
+        raise Slow from None
+    return OCSPRequest(d, te, tuple(requests), name, extensions, nonce, signature)
+
+
 def load_request(data: Any, *, strict: bool = False, allow_unknown_critical: bool = False) -> OCSPRequest:
-    """Parse an OCSP request from DER or PEM bytes.
+    """Parse an OCSP request from DER or PEM bytes (d2i_OCSP_REQUEST / PEM_read_bio_OCSP_REQUEST).
 
     By default BER that OpenSSL accepts is accepted and recorded in ``.deviations``;
     ``strict=True`` refuses anything that is not DER. Trailing bytes are always refused, and so
@@ -173,13 +264,21 @@ def load_request(data: Any, *, strict: bool = False, allow_unknown_critical: boo
     ocspkit does not know. Every failure is a :class:`ocspkit.errors.ParseError`.
     """
     der = to_der(data, (PEM_LABEL,), "OCSP request")
+    try:
+        return _read_request(der, allow_unknown_critical)
+    except Slow:
+        return _load_request_general(der, strict, allow_unknown_critical)
+
+
+def _load_request_general(der: bytes, strict: bool, allow_unknown_critical: bool) -> OCSPRequest:
+    """The general path: asn1crypto and the validating walk (any BER; exact errors)."""
     check = None if allow_unknown_critical else refuse_unknown_critical(_REQUEST_EXTENSION_TYPES)
     tree, deviations = load_tree(asn1.OCSPRequest, der, strict=strict, on_extension=check)
     version = tree["tbs_request"]["version"].native
     if version != "v1":
         # RFC 6960 4.1.1: Version ::= INTEGER { v1(0) }; no other version is defined.
         raise ParseError(f"unsupported OCSPRequest version {version}", path="tbs_request.version")
-    return OCSPRequest(tree, der, tuple(deviations))
+    return OCSPRequest._from_tree(tree, der, tuple(deviations))
 
 
 @dataclasses.dataclass(frozen=True)

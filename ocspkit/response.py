@@ -9,17 +9,30 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-from typing import Any, Iterable, Optional, Tuple, Union
+import re
+from typing import Any, Iterable, List, Optional, Tuple, Union
 
-from asn1crypto import core
+from asn1crypto import algos, core, x509
 
 from . import asn1
 from ._der import Deviation, first_child, load_tree, pem_armor, to_der
-from ._util import to_generalized_time, utc_from_asn1, version_number
-from .certid import CertID
+from ._fast import (
+    ExtensionContext,
+    Slow,
+    TreeView,
+    check_day,
+    header,
+    time_value,
+    tlv,
+    to_datetime,
+    tree_of,
+    validated,
+)
+from ._util import to_generalized_time, utc_from_asn1
+from .certid import CertID, read_cert_id
 from .enums import CertStatus, ResponderIDType, ResponseStatus, RevocationReason
 from .errors import OCSPTypeError, ParseError, UnsuccessfulResponse
-from .extensions import Extensions, NonceForm, make_extension, nonce_of, refuse_unknown_critical
+from .extensions import Extensions, NonceForm, make_extension, read_nonce, refuse_unknown_critical
 
 __all__ = [
     "BasicOCSPResponse",
@@ -48,30 +61,63 @@ _STATUS_BY_NAME = {
 class ResponderID:
     """ResponderID: by name (an asn1crypto Name) or by key (SHA-1 of the responder's key)."""
 
-    __slots__ = ("_asn1",)
+    __slots__ = ("_asn1", "_der", "_type", "_value")
 
-    def __init__(self, asn1_responder_id: Any) -> None:
-        self._asn1 = asn1_responder_id
+    def __init__(self, kind: ResponderIDType, value: bytes, der: Optional[bytes] = None, tree: Any = None) -> None:
+        self._type = kind
+        #: The Name's DER (by name) or the key hash (by key).
+        self._value = value
+        self._der = der
+        self._asn1 = tree
+
+    @classmethod
+    def _from_tree(cls, tree: Any) -> ResponderID:
+        if tree.name == "by_name":
+            der = bytes(tree.dump())
+            return cls(ResponderIDType.BY_NAME, first_child(der), der, tree)
+        return cls(ResponderIDType.BY_KEY, bytes(tree.chosen.native), bytes(tree.dump()), tree)
 
     @property
     def asn1(self) -> Any:
         """The asn1crypto ResponderID."""
+        if self._asn1 is None:
+            self._asn1 = asn1.ResponderID.load(self.dump())
         return self._asn1
+
+    def dump(self) -> bytes:
+        """The DER of the ResponderID (with its EXPLICIT tag), as received."""
+        if self._der is None:
+            tag = 0xA1 if self._type is ResponderIDType.BY_NAME else 0xA2
+            self._der = tlv(tag, self._value if tag == 0xA1 else tlv(0x04, self._value))
+        return self._der
 
     @property
     def type(self) -> ResponderIDType:
         """BY_NAME or BY_KEY."""
-        return ResponderIDType.BY_NAME if self._asn1.name == "by_name" else ResponderIDType.BY_KEY
+        return self._type
 
     @property
     def name(self) -> Any:
         """The asn1crypto Name for byName, else None."""
-        return self._asn1.chosen if self._asn1.name == "by_name" else None
+        return self.asn1.chosen if self._type is ResponderIDType.BY_NAME else None
+
+    @property
+    def name_der(self) -> Optional[bytes]:
+        """The DER of the Name for byName, else None."""
+        return self._value if self._type is ResponderIDType.BY_NAME else None
 
     @property
     def key_hash(self) -> Optional[bytes]:
         """The KeyHash for byKey, else None."""
-        return bytes(self._asn1.chosen.native) if self._asn1.name == "by_key" else None
+        return self._value if self._type is ResponderIDType.BY_KEY else None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ResponderID):
+            return NotImplemented
+        return self._type is other._type and self._value == other._value
+
+    def __hash__(self) -> int:
+        return hash((self._type, self._value))
 
     def __repr__(self) -> str:
         if self.key_hash is not None:
@@ -79,19 +125,62 @@ class ResponderID:
         return f"<ResponderID by_name {self.name.human_friendly}>"
 
 
-class SingleResponse:
+def _time(value: Union[bytes, _dt.datetime, None]) -> Optional[_dt.datetime]:
+    return to_datetime(value) if isinstance(value, bytes) else value
+
+
+class SingleResponse(TreeView):
     """One SingleResponse: the status of one certificate (OCSP_single_get0_status)."""
 
-    __slots__ = ("_asn1", "_cert_id")
+    _SPEC = asn1.SingleResponse
 
-    def __init__(self, asn1_single: Any) -> None:
-        self._asn1 = asn1_single
-        self._cert_id = CertID(asn1_single["cert_id"])
+    __slots__ = ("_asn1", "_cert_id", "_der", "_ext", "_next", "_reason", "_revoked_at", "_status", "_this")
 
-    @property
-    def asn1(self) -> Any:
-        """The asn1crypto SingleResponse."""
-        return self._asn1
+    def __init__(
+        self,
+        der: bytes,
+        cert_id: CertID,
+        status: CertStatus,
+        this_update: Union[bytes, _dt.datetime],
+        next_update: Union[bytes, _dt.datetime, None] = None,
+        revocation_time: Union[bytes, _dt.datetime, None] = None,
+        revocation_reason: Optional[RevocationReason] = None,
+        extensions: Any = None,
+        tree: Any = None,
+    ) -> None:
+        self._der = der
+        self._cert_id = cert_id
+        self._status = status
+        self._this = this_update
+        self._next = next_update
+        self._revoked_at = revocation_time
+        self._reason = revocation_reason
+        self._ext = extensions  # None, the DER of the Extensions, or an asn1crypto value
+        self._asn1 = tree
+
+    @classmethod
+    def _from_tree(cls, tree: Any) -> SingleResponse:
+        status = CertStatus[tree["cert_status"].name.upper()]
+        revoked_at = reason = None
+        if status is CertStatus.REVOKED:
+            info = tree["cert_status"].chosen
+            revoked_at = utc_from_asn1(info["revocation_time"], "revocation_time")
+            if info["revocation_reason"].__class__.__name__ != "Void":
+                reason = RevocationReason(int.from_bytes(info["revocation_reason"].contents, "big", signed=True))
+        this_update = utc_from_asn1(tree["this_update"], "this_update")
+        assert this_update is not None  # mandatory field, checked on load
+        return cls(
+            bytes(tree.dump()),
+            CertID(tree["cert_id"]),
+            status,
+            this_update,
+            utc_from_asn1(tree["next_update"], "next_update"),
+            revoked_at,
+            reason,
+            tree["single_extensions"],
+            tree,
+        )
+
 
     @property
     def cert_id(self) -> CertID:
@@ -101,83 +190,129 @@ class SingleResponse:
     @property
     def cert_status(self) -> CertStatus:
         """GOOD, REVOKED or UNKNOWN."""
-        return CertStatus[self._asn1["cert_status"].name.upper()]
+        return self._status
 
     @property
     def revocation_time(self) -> Optional[_dt.datetime]:
         """revocationTime for revoked certificates, else None."""
-        if self.cert_status is not CertStatus.REVOKED:
-            return None
-        return utc_from_asn1(self._asn1["cert_status"].chosen["revocation_time"], "revocation_time")
+        return _time(self._revoked_at)
 
     @property
     def revocation_reason(self) -> Optional[RevocationReason]:
         """revocationReason when given, else None."""
-        if self.cert_status is not CertStatus.REVOKED:
-            return None
-        reason = self._asn1["cert_status"].chosen["revocation_reason"]
-        if reason.__class__.__name__ == "Void":
-            return None
-        return RevocationReason(int.from_bytes(reason.contents, "big", signed=True))
+        return self._reason
 
     @property
     def this_update(self) -> _dt.datetime:
         """thisUpdate, an aware UTC datetime."""
-        value = utc_from_asn1(self._asn1["this_update"], "this_update")
-        assert value is not None  # mandatory field, checked on load
-        return value
+        value = self._this
+        return to_datetime(value) if isinstance(value, bytes) else value
 
     @property
     def next_update(self) -> Optional[_dt.datetime]:
         """nextUpdate, or None when the responder gave none."""
-        return utc_from_asn1(self._asn1["next_update"], "next_update")
+        return _time(self._next)
 
     @property
     def extensions(self) -> Extensions:
         """singleExtensions (empty when absent)."""
-        return Extensions(self._asn1["single_extensions"])
+        self._ext = tree_of(self._ext, asn1.SingleResponseExtensions)
+        return Extensions(self._ext)
 
     def __repr__(self) -> str:
-        return f"<SingleResponse {self.cert_status.name.lower()} serial={self._cert_id.serial_number:X}>"
+        return f"<SingleResponse {self._status.name.lower()} serial={self._cert_id.serial_number:X}>"
 
 
-class BasicOCSPResponse:
+class BasicOCSPResponse(TreeView):
     """BasicOCSPResponse: tbsResponseData, signature and certs (OCSP_response_get1_basic)."""
 
-    __slots__ = ("_asn1", "_der", "_responses")
+    _SPEC = asn1.BasicOCSPResponse
 
-    def __init__(self, asn1_basic: Any, der: Optional[bytes] = None) -> None:
-        self._asn1 = asn1_basic
+    __slots__ = (
+        "_asn1",
+        "_certs",
+        "_der",
+        "_ext",
+        "_nonce",
+        "_produced_at",
+        "_responder_id",
+        "_responses",
+        "_sig_alg",
+        "_signature",
+        "_tbs_end",
+    )
+
+    def __init__(
+        self,
+        der: bytes,
+        tbs_end: int,
+        responder_id: ResponderID,
+        produced_at: Union[bytes, _dt.datetime],
+        responses: Tuple[SingleResponse, ...],
+        extensions: Any,
+        nonce: Optional[bytes],
+        signature_algorithm: Any,
+        signature: bytes,
+        certs: Tuple[Any, ...],
+        tree: Any = None,
+    ) -> None:
         #: The BasicOCSPResponse bytes as received (the responseBytes OCTET STRING's value).
-        self._der = bytes(asn1_basic.dump()) if der is None else der
-        self._responses = tuple(SingleResponse(s) for s in asn1_basic["tbs_response_data"]["responses"])
+        self._der = der
+        self._tbs_end = tbs_end
+        self._responder_id = responder_id
+        self._produced_at = produced_at
+        self._responses = responses
+        self._ext = extensions  # None, the DER of the Extensions, or an asn1crypto value
+        self._nonce = nonce  # the nonce extension's extnValue contents, or None
+        self._sig_alg = signature_algorithm  # DER bytes or an asn1crypto value
+        self._signature = signature
+        self._certs = certs  # DER bytes or asn1crypto Certificates
+        self._asn1 = tree
 
-    @property
-    def asn1(self) -> Any:
-        """The asn1crypto BasicOCSPResponse."""
-        return self._asn1
+    @classmethod
+    def _from_tree(cls, tree: Any, der: bytes) -> BasicOCSPResponse:
+        data = tree["tbs_response_data"]
+        produced_at = utc_from_asn1(data["produced_at"], "produced_at")
+        assert produced_at is not None  # mandatory field, checked on load
+        extensions = data["response_extensions"]
+        nonce = Extensions(extensions).get(asn1.OID.NONCE)
+        certs = tree["certs"]
+        return cls(
+            der,
+            -1,  # tbsResponseData is sliced out with first_child (BER lengths too)
+            ResponderID._from_tree(data["responder_id"]),
+            produced_at,
+            tuple(SingleResponse._from_tree(s) for s in data["responses"]),
+            extensions,
+            None if nonce is None else nonce.raw_value,
+            tree["signature_algorithm"],
+            bytes(tree["signature"].native),
+            () if certs.__class__.__name__ == "Void" else tuple(certs),
+            tree,
+        )
+
 
     @property
     def tbs_response_data_bytes(self) -> bytes:
         """tbsResponseData exactly as received: what the signature covers (never a re-encoding)."""
-        return first_child(self._der)
+        end = self._tbs_end
+        return first_child(self._der) if end < 0 else self._der[_content_start(self._der) : end]
 
     @property
     def version(self) -> int:
-        """The version number (0 for v1)."""
-        return version_number(self._asn1["tbs_response_data"]["version"])
+        """The version number (0 for v1, the only one load_response accepts)."""
+        return 0
 
     @property
     def responder_id(self) -> ResponderID:
         """responderID."""
-        return ResponderID(self._asn1["tbs_response_data"]["responder_id"])
+        return self._responder_id
 
     @property
     def produced_at(self) -> _dt.datetime:
         """producedAt, an aware UTC datetime."""
-        value = utc_from_asn1(self._asn1["tbs_response_data"]["produced_at"], "produced_at")
-        assert value is not None  # mandatory field, checked on load
-        return value
+        value = self._produced_at
+        return to_datetime(value) if isinstance(value, bytes) else value
 
     @property
     def responses(self) -> Tuple[SingleResponse, ...]:
@@ -187,33 +322,41 @@ class BasicOCSPResponse:
     @property
     def extensions(self) -> Extensions:
         """responseExtensions (empty when absent)."""
-        return Extensions(self._asn1["tbs_response_data"]["response_extensions"])
+        self._ext = tree_of(self._ext, asn1.ResponseDataExtensions)
+        return Extensions(self._ext)
 
     @property
     def nonce(self) -> Optional[bytes]:
         """The nonce, unwrapped, or None."""
-        return nonce_of(self.extensions)[0]
+        return None if self._nonce is None else read_nonce(self._nonce)[0]
 
     @property
     def nonce_form(self) -> Optional[NonceForm]:
         """Whether the nonce came wrapped in an OCTET STRING (RFC 6960) or raw, or None."""
-        return nonce_of(self.extensions)[1]
+        return None if self._nonce is None else read_nonce(self._nonce)[1]
 
     @property
     def signature_algorithm(self) -> Any:
         """The asn1crypto SignedDigestAlgorithm."""
-        return self._asn1["signature_algorithm"]
+        self._sig_alg = tree_of(self._sig_alg, algos.SignedDigestAlgorithm)
+        return self._sig_alg
 
     @property
     def signature(self) -> bytes:
         """The signature bytes."""
-        return bytes(self._asn1["signature"].native)
+        return self._signature
 
     @property
     def certs(self) -> Tuple[Any, ...]:
         """The certificates in the response (asn1crypto Certificates), in order."""
-        certs = self._asn1["certs"]
-        return () if certs.__class__.__name__ == "Void" else tuple(certs)
+        if self._certs and isinstance(self._certs[0], bytes):
+            self._certs = tuple(x509.Certificate.load(c) for c in self._certs)
+        return self._certs
+
+    @property
+    def certs_der(self) -> Tuple[bytes, ...]:
+        """The certificates in the response as DER, in order, exactly as received."""
+        return tuple(c if isinstance(c, bytes) else bytes(c.dump()) for c in self._certs)
 
     def __repr__(self) -> str:
         return f"<BasicOCSPResponse {len(self._responses)} response(s), {self.responder_id!r}>"
@@ -224,39 +367,46 @@ class BasicOCSPResponse:
         With ``issuer`` the match is hash-agile: a CertID in another hash algorithm matches.
         """
         for single in self._responses:
-            if single.cert_id.matches(cert_id, issuer):
+            if single.cert_id == cert_id:
                 return single
+        if issuer is not None:
+            for single in self._responses:
+                if single.cert_id.matches(cert_id, issuer):
+                    return single
         return None
 
 
-class OCSPResponse:
+def _content_start(der: bytes) -> int:
+    """Offset of the contents of the DER TLV at the start of ``der``."""
+    n = der[1]
+    return 2 if n < 0x80 else 2 + (n & 0x7F)
+
+
+class OCSPResponse(TreeView):
     """A parsed OCSP response, read-only. ``dump()`` returns the bytes exactly as received."""
 
-    __slots__ = ("_asn1", "_basic", "_der", "deviations")
+    _SPEC = asn1.OCSPResponse
 
-    def __init__(self, tree: Any, der: bytes, deviations: Tuple[Deviation, ...] = ()) -> None:
-        self._asn1 = tree
+    __slots__ = ("_asn1", "_basic", "_der", "_response_type", "_status", "deviations")
+
+    def __init__(
+        self,
+        der: bytes,
+        status: ResponseStatus,
+        response_type: Optional[str],
+        basic: Optional[BasicOCSPResponse],
+        deviations: Tuple[Deviation, ...] = (),
+        tree: Any = None,
+    ) -> None:
         self._der = der
-        rb = tree["response_bytes"]
-        self._basic: Optional[BasicOCSPResponse] = None
+        self._status = status
+        self._response_type = response_type
         # RFC 6960 4.2.1: only a successful response carries a meaningful BasicOCSPResponse.
-        if (
-            rb.__class__.__name__ != "Void"
-            and rb["response_type"].native == "basic_ocsp_response"
-            and tree["response_status"].native == "successful"
-        ):
-            self._basic = BasicOCSPResponse(rb["response"].parsed, bytes(rb["response"]))
+        self._basic = basic
+        self._asn1 = tree
         #: Where the encoding was BER but not DER (empty for DER input).
         self.deviations = deviations
 
-    @property
-    def asn1(self) -> Any:
-        """The asn1crypto tree (:class:`ocspkit.asn1.OCSPResponse`)."""
-        return self._asn1
-
-    def dump(self) -> bytes:
-        """The DER bytes, exactly as received (i2d_OCSP_RESPONSE)."""
-        return self._der
 
     def pem(self) -> bytes:
         """PEM with the ``OCSP RESPONSE`` label (PEM_write_bio_OCSP_RESPONSE)."""
@@ -265,24 +415,23 @@ class OCSPResponse:
     @property
     def response_status(self) -> ResponseStatus:
         """responseStatus (OCSP_response_status)."""
-        return _STATUS_BY_NAME[self._asn1["response_status"].native]
+        return self._status
 
     @property
     def successful(self) -> bool:
         """Whether responseStatus is successful."""
-        return self.response_status is ResponseStatus.SUCCESSFUL
+        return self._status is ResponseStatus.SUCCESSFUL
 
     @property
     def response_type(self) -> Optional[str]:
         """The dotted responseType OID, or None without responseBytes."""
-        rb = self._asn1["response_bytes"]
-        return None if rb.__class__.__name__ == "Void" else str(rb["response_type"].dotted)
+        return self._response_type
 
     @property
     def basic(self) -> BasicOCSPResponse:
         """The BasicOCSPResponse; raises UnsuccessfulResponse when the status is not successful."""
         if self._basic is None:
-            raise UnsuccessfulResponse(self.response_status)
+            raise UnsuccessfulResponse(self._status)
         return self._basic
 
     # Shortcuts to the basic response, for the common case.
@@ -323,8 +472,231 @@ class OCSPResponse:
 
     def __repr__(self) -> str:
         if self._basic is None:
-            return f"<OCSPResponse {self.response_status.asn1_name}>"
+            return f"<OCSPResponse {self._status.asn1_name}>"
         return f"<OCSPResponse successful, {len(self._basic.responses)} response(s)>"
+
+
+# --- reading -------------------------------------------------------------------------------
+
+_STATUS_BY_VALUE = {int(s): s for s in ResponseStatus}
+_REASON_BY_VALUE = {int(r): r for r in RevocationReason}
+_BASIC_OID_TLV = b"\x06\x09\x2b\x06\x01\x05\x05\x07\x30\x01\x01"
+_SINGLE_CONTEXT = ExtensionContext(asn1.SingleResponseExtension, asn1.SingleResponseExtensionId)
+_RESPONSE_CONTEXT = ExtensionContext(asn1.ResponseDataExtension, asn1.ResponseDataExtensionId)
+
+
+_T = rb"((?!0000)\d{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\dZ)"
+# The usual SingleResponse, up to the serial's length: short lengths, a SHA-1 or SHA-256 CertID
+# with NULL parameters. Groups: SingleResponse length (short, long), CertID length, SHA-1 name
+# hash, key hash, SHA-256 name hash, key hash, serial length.
+_SINGLE_HEAD = re.compile(
+    rb"\x30(?:([\x00-\x7f])|\x81([\x80-\xff]))\x30([\x00-\x7f])"
+    rb"(?:\x30\x09\x06\x05\x2b\x0e\x03\x02\x1a\x05\x00\x04\x14(.{20})\x04\x14(.{20})"
+    rb"|\x30\x0d\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01\x05\x00\x04\x20(.{32})\x04\x20(.{32}))"
+    rb"\x02([\x01-\x7f])",
+    re.S,
+)
+# What follows the serial: certStatus, thisUpdate, nextUpdate. Groups: unknown, RevokedInfo
+# length, revocationTime, reason, thisUpdate, nextUpdate.
+_SINGLE_TAIL = re.compile(
+    rb"(?:\x80\x00|(\x82\x00)|\xa1([\x11\x16])\x18\x0f" + _T + rb"(?:\xa0\x03\x0a\x01([\x00-\x06\x08-\x0a]))?)"
+    rb"\x18\x0f" + _T + rb"(?:\xa0\x11\x18\x0f" + _T + rb")?",
+    re.S,
+)
+_GOOD, _REVOKED, _UNKNOWN = CertStatus.GOOD, CertStatus.REVOKED, CertStatus.UNKNOWN
+
+
+def _read_singles(d: bytes, p: int, end: int, allow_critical: bool) -> Tuple[SingleResponse, ...]:
+    """The SingleResponses in ``d[p:end]``: the usual shape by two regular expressions, any
+    other by :func:`_read_single`."""
+    singles: List[SingleResponse] = []
+    append = singles.append
+    head_match, tail_match = _SINGLE_HEAD.match, _SINGLE_TAIL.match
+    new, make_cert_id = SingleResponse.__new__, CertID._make
+    while p < end:
+        m = head_match(d, p)
+        if m is not None:
+            short, long_, cid_len, h1, k1, h2, k2, serial_len = m.groups()
+            if short is not None:
+                single_end = p + 2 + short[0]
+                cid_start = p + 2
+            else:
+                single_end = p + 3 + long_[0]
+                cid_start = p + 3
+            serial_start = m.end()
+            cid_end = serial_start + serial_len[0]
+            t = tail_match(d, cid_end)
+            if (
+                t is not None
+                and t.end() == single_end <= end
+                and cid_start + 2 + cid_len[0] == cid_end
+                and (serial_len[0] == 1 or d[serial_start] != (0 if d[serial_start + 1] < 0x80 else 0xFF))
+            ):
+                unknown, revoked_len, revoked_at, reason, this_update, next_update = t.groups()
+                if revoked_len is not None:
+                    if (revoked_len[0] == 0x16) != (reason is not None):
+                        raise Slow
+                    status = _REVOKED
+                    if revoked_at[6:8] > b"28":
+                        check_day(revoked_at)
+                else:
+                    status = _UNKNOWN if unknown is not None else _GOOD
+                if this_update[6:8] > b"28":
+                    check_day(this_update)
+                if next_update is not None and next_update[6:8] > b"28":
+                    check_day(next_update)
+                cert_id = make_cert_id(
+                    "sha1" if h1 is not None else "sha256",
+                    h1 if h1 is not None else h2,
+                    k1 if k1 is not None else k2,
+                    int.from_bytes(d[serial_start:cid_end], "big", signed=True),
+                    d[cid_start:cid_end],
+                )
+                single = new(SingleResponse)
+                single._der = d[p:single_end]
+                single._cert_id = cert_id
+                single._status = status
+                single._this = this_update
+                single._next = next_update
+                single._revoked_at = revoked_at
+                single._reason = None if reason is None else _REASON_BY_VALUE[reason[0]]
+                single._ext = single._asn1 = None
+                append(single)
+                p = single_end
+                continue
+        single, p = _read_single(d, p, end, allow_critical)
+        append(single)
+    return tuple(singles)
+
+
+def _read_single(d: bytes, p: int, end: int, allow_critical: bool) -> Tuple[SingleResponse, int]:
+    s, e = header(d, p, end, 0x30)
+    cert_id, q = read_cert_id(d, s, e)
+    tag = d[q]
+    revoked_at: Optional[bytes] = None
+    reason = None
+    if tag == 0x80:  # good [0] IMPLICIT NULL
+        if d[q + 1]:
+            raise Slow
+        status = CertStatus.GOOD
+        q += 2
+    elif tag == 0xA1:  # revoked [1] IMPLICIT RevokedInfo
+        rs, re_ = header(d, q, e, 0xA1)
+        revoked_at, r = time_value(d, rs, re_)
+        if r < re_:
+            ws, we = header(d, r, re_, 0xA0)
+            if we != re_ or we - ws != 3 or d[ws] != 0x0A or d[ws + 1] != 1:
+                raise Slow
+            reason = _REASON_BY_VALUE[d[ws + 2]]
+        status = CertStatus.REVOKED
+        q = re_
+    elif tag == 0x82:  # unknown [2] IMPLICIT UnknownInfo
+        if d[q + 1]:
+            raise Slow
+        status = CertStatus.UNKNOWN
+        q += 2
+    else:
+        raise Slow
+    this_update, q = time_value(d, q, e)
+    next_update = extensions = None
+    if q < e and d[q] == 0xA0:
+        ns, q = header(d, q, e, 0xA0)
+        next_update, ne = time_value(d, ns, q)
+        if ne != q:
+            raise Slow
+    if q < e:
+        xs, q = header(d, q, e, 0xA1)
+        _SINGLE_CONTEXT.read(d, xs, q, allow_critical)
+        extensions = d[xs:q]
+    if q != e:
+        raise Slow
+    single = SingleResponse(d[p:e], cert_id, status, this_update, next_update, revoked_at, reason, extensions)
+    return single, e
+
+
+def _read_basic(d: bytes, allow_critical: bool) -> BasicOCSPResponse:
+    end = len(d)
+    bs, be = header(d, 0, end, 0x30)
+    if be != end:
+        raise Slow
+    ts, te = header(d, bs, be, 0x30)
+    tag = d[ts]
+    if tag == 0xA1:
+        ns, ne = header(d, ts, te, 0xA1)
+        if header(d, ns, ne, 0x30)[1] != ne:
+            raise Slow
+        name = d[ns:ne]
+        validated(x509.Name, name)
+        responder_id = ResponderID(ResponderIDType.BY_NAME, name, d[ts:ne])
+    elif tag == 0xA2:
+        ns, ne = header(d, ts, te, 0xA2)
+        ks, ke = header(d, ns, ne, 0x04)
+        if ke != ne:
+            raise Slow
+        responder_id = ResponderID(ResponderIDType.BY_KEY, d[ks:ke], d[ts:ne])
+    else:
+        raise Slow  # an explicit version (DEFAULT v1 must be absent in DER), or garbage
+    produced_at, p = time_value(d, ne, te)
+    rs, re_ = header(d, p, te, 0x30)
+    singles = _read_singles(d, rs, re_, allow_critical)
+    extensions = nonce = None
+    if re_ < te:
+        xs, xe = header(d, re_, te, 0xA1)
+        if xe != te:
+            raise Slow
+        nonce = _RESPONSE_CONTEXT.read(d, xs, xe, allow_critical)
+        extensions = d[xs:xe]
+    ae = header(d, te, be, 0x30)[1]
+    signature_algorithm = d[te:ae]
+    validated(algos.SignedDigestAlgorithm, signature_algorithm)
+    ss, se = header(d, ae, be, 0x03)
+    if se == ss or d[ss]:
+        raise Slow
+    certs: Tuple[bytes, ...] = ()
+    if se < be:
+        cs, ce = header(d, se, be, 0xA0)
+        ls, le = header(d, cs, ce, 0x30)
+        if ce != be or le != ce:
+            raise Slow
+        found = []
+        while ls < le:
+            e = header(d, ls, le, 0x30)[1]
+            cert = d[ls:e]
+            validated(x509.Certificate, cert)
+            found.append(cert)
+            ls = e
+        certs = tuple(found)
+    return BasicOCSPResponse(
+        d, te, responder_id, produced_at, singles, extensions, nonce, signature_algorithm, d[ss + 1 : se], certs
+    )
+
+
+def _read_response(der: bytes, allow_critical: bool) -> OCSPResponse:
+    """The fast reader (see :mod:`ocspkit._fast`): DER in the usual shapes, else Slow."""
+    end = len(der)
+    try:
+        s, e = header(der, 0, end, 0x30)
+        if e != end or der[s] != 0x0A or der[s + 1] != 1:
+            raise Slow
+        status = _STATUS_BY_VALUE[der[s + 2]]
+        p = s + 3
+        if p == e:
+            if status is ResponseStatus.SUCCESSFUL:
+                raise Slow
+            return OCSPResponse(der, status, None, None)
+        if status is not ResponseStatus.SUCCESSFUL:
+            raise Slow
+        s1, e1 = header(der, p, e, 0xA0)
+        s2, e2 = header(der, s1, e1, 0x30)
+        if e1 != e or e2 != e1 or not der.startswith(_BASIC_OID_TLV, s2):
+            raise Slow
+        s3, e3 = header(der, s2 + 11, e2, 0x04)
+        if e3 != e2:
+            raise Slow
+        basic = _read_basic(der[s3:e3], allow_critical)
+    except (Slow, IndexError, KeyError):
+        raise Slow from None
+    return OCSPResponse(der, status, asn1.OID.BASIC, basic)
 
 
 def load_response(
@@ -333,24 +705,36 @@ def load_response(
     strict: bool = False,
     allow_unknown_critical: bool = False,
 ) -> OCSPResponse:
-    """Parse an OCSP response from DER or PEM bytes.
+    """Parse an OCSP response from DER or PEM bytes (d2i_OCSP_RESPONSE / PEM_read_bio_OCSP_RESPONSE).
 
     By default BER that OpenSSL accepts is accepted and recorded in ``.deviations``;
     ``strict=True`` refuses anything that is not DER. Always refused, with ParseError: trailing
     bytes, an undefined responseStatus, a successful status without responseBytes, a responseType
     other than id-pkix-ocsp-basic, a version other than v1 and (unless ``allow_unknown_critical``)
-    critical extensions ocspkit does not know.
+    critical extensions ocspkit does not know. The whole message, embedded certificates
+    included, is checked before this returns.
     """
     der = to_der(data, (PEM_LABEL,), "OCSP response")
+    try:
+        return _read_response(der, allow_unknown_critical)
+    except Slow:
+        return _load_response_general(der, strict, allow_unknown_critical)
+
+
+def _load_response_general(der: bytes, strict: bool, allow_unknown_critical: bool) -> OCSPResponse:
+    """The general path: asn1crypto and the validating walk (any BER; exact errors)."""
     check = None if allow_unknown_critical else refuse_unknown_critical(_RESPONSE_EXTENSION_TYPES)
     tree, deviations = load_tree(asn1.OCSPResponse, der, strict=strict, on_extension=check)
     rb = tree["response_bytes"]
     status = _STATUS_BY_NAME[tree["response_status"].native]
+    basic = None
+    response_type = None
     if rb.__class__.__name__ == "Void":
         if status is ResponseStatus.SUCCESSFUL:
             # RFC 6960 4.2.1: a successful response carries responseBytes.
             raise ParseError("successful response without responseBytes", path="response_bytes")
     else:
+        response_type = str(rb["response_type"].dotted)
         if rb["response_type"].native != "basic_ocsp_response":
             # RFC 6960 4.2.1: id-pkix-ocsp-basic is the one response type defined.
             raise ParseError(
@@ -362,7 +746,9 @@ def load_response(
                 f"unsupported ResponseData version {version}",
                 path="response_bytes.response.tbs_response_data.version",
             )
-    return OCSPResponse(tree, der, tuple(deviations))
+        if status is ResponseStatus.SUCCESSFUL:
+            basic = BasicOCSPResponse._from_tree(rb["response"].parsed, bytes(rb["response"]))
+    return OCSPResponse(der, status, response_type, basic, tuple(deviations), tree)
 
 
 def unsuccessful_response(status: Union[ResponseStatus, int]) -> OCSPResponse:
