@@ -384,6 +384,25 @@ def parse_response_cases(lib: SimpleNamespace, na: Dict[str, str]) -> List[Case]
             cases.append(Case(key, title, dict.fromkeys(IMPLS, f"n/a ({der})"), target))
             continue
         cases.append(Case(key, f"{title} ({len(der)} B)", _parse_response_impls(lib, na, der), target))
+    # 1c: the same as 1b with ocspkit's memory of validated certificates wiped before every parse,
+    # so the embedded certificate is walked each time (the first response from a new responder).
+    der = read_vector("asn1crypto/ocsp_response.der")
+    if not isinstance(der, str):
+        impls = _parse_response_impls(lib, na, der)
+        warm = impls["ocspkit"]
+        clear = lib.ocspkit._fast.clear_cache
+
+        def cold() -> Any:
+            clear()
+            return warm()  # type: ignore[operator]
+
+        impls["ocspkit"] = cold
+        notes = [
+            "ocspkit walks an embedded certificate once and remembers it by its bytes; here that "
+            "memory is cleared before every parse (no target: the first response of a responder)."
+        ]
+        title = "Parse response, cold: certificate walked every time [asn1crypto/ocsp_response.der]"
+        cases.append(Case("1c", f"{title} ({len(der)} B)", impls, None, None, notes))
     return cases
 
 

@@ -6,7 +6,16 @@ The public API is re-exported here flat; each module keeps its own ``__all__``.
 from __future__ import annotations
 
 from .certid import DEFAULT_CERTID_HASH, CertID
-from .enums import CertStatus, NonceCheck, ResponderIDType, ResponseStatus, RevocationReason
+from .enums import (
+    CertStatus,
+    NonceCheck,
+    ResponderIDType,
+    ResponseStatus,
+    RevocationReason,
+    cert_status_str,
+    crl_reason_str,
+    response_status_str,
+)
 from .errors import (
     BackendError,
     CertIDMismatch,
@@ -25,7 +34,17 @@ from .errors import (
     UnsupportedError,
     VerificationError,
 )
-from .extensions import Extension, Extensions, NonceForm
+from .extensions import (
+    Extension,
+    Extensions,
+    NonceForm,
+    acceptable_responses,
+    archive_cutoff,
+    certificate_issuer,
+    crl_id,
+    invalidity_date,
+    service_locator,
+)
 from .nonce import (
     NonceComparison,
     check_nonce,
@@ -87,15 +106,24 @@ __all__ = [
     "UnsupportedError",
     "VerificationError",
     "__version__",
+    "acceptable_responses",
+    "archive_cutoff",
+    "cert_status_str",
+    "certificate_issuer",
     "check_nonce",
     "check_single_response_validity",
     "check_validity",
     "compare_nonces",
     "copy_nonce",
+    "crl_id",
+    "crl_reason_str",
+    "invalidity_date",
     "load_request",
     "load_response",
     "make_nonce",
     "nonce_length_ok",
     "require_nonce",
+    "response_status_str",
+    "service_locator",
     "unsuccessful_response",
 ]

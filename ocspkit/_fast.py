@@ -26,17 +26,21 @@ import re
 import threading
 from typing import Any, Dict, Optional, Tuple
 
-from .errors import OCSPError
+from .errors import OCSPError, OCSPTypeError
 
 __all__ = [
     "ExtensionContext",
     "Slow",
     "TreeView",
+    "cert_facts",
+    "extension_der",
     "generalized_time",
     "header",
     "integer",
     "integer_der",
     "length_der",
+    "oid_der",
+    "signing_algorithm",
     "time_value",
     "tlv",
     "tree_of",
@@ -291,3 +295,92 @@ def generalized_time(value: _dt.datetime) -> bytes:
     ).encode("ascii")
 
 
+
+
+_OIDS: Dict[str, bytes] = {}
+
+
+def oid_der(dotted: str) -> bytes:
+    """The DER OBJECT IDENTIFIER of a dotted string (remembered)."""
+    found = _OIDS.get(dotted)
+    if found is None:
+        from asn1crypto import core
+
+        if not isinstance(dotted, str):
+            raise OCSPTypeError(f"an OID must be a dotted str, got {type(dotted).__name__}")
+        try:
+            found = bytes(core.ObjectIdentifier(dotted).dump())
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"not an OID: {dotted!r} ({exc})") from None
+        if len(_OIDS) < 4096:
+            _OIDS[dotted] = found
+    return found
+
+
+def extension_der(oid: str, value: Any, critical: bool = False) -> bytes:
+    """The DER of an Extension (RFC 5280 4.1): ``value`` is the extnValue contents as DER bytes
+    or an asn1crypto value; critical is written only when TRUE (DER omits the DEFAULT)."""
+    if isinstance(value, (bytes, bytearray)):
+        contents = bytes(value)
+    elif hasattr(value, "dump"):
+        contents = bytes(value.dump())
+    else:
+        raise OCSPTypeError(f"an extension value must be DER bytes or an asn1crypto value, got {type(value).__name__}")
+    return tlv(0x30, oid_der(oid) + (b"\x01\x01\xff" if critical else b"") + tlv(0x04, contents))
+
+
+class CertFacts:
+    """What OCSP needs of a certificate, read once: its DER, subject Name DER, serial number,
+    subjectPublicKey bits (RFC 6960 4.1.1) and their SHA-1 (the byKey responder ID, 4.2.1)."""
+
+    __slots__ = ("der", "key_bits", "key_sha1", "serial_number", "subject_der")
+
+    def __init__(self, cert: Any) -> None:
+        from .crypto import hash_digest
+
+        tbs = cert["tbs_certificate"]
+        self.der = bytes(cert.dump())
+        self.subject_der = bytes(tbs["subject"].dump())
+        self.serial_number: int = tbs["serial_number"].native
+        self.key_bits = bytes(tbs["subject_public_key_info"]["public_key"].contents[1:])
+        self.key_sha1 = hash_digest("sha1", self.key_bits)
+
+
+# Certificates given as asn1crypto objects are remembered by identity (the entry keeps the
+# object alive, so its id cannot be reused); bytes are remembered by value.
+_FACTS: Dict[Any, Tuple[Any, CertFacts]] = {}
+
+
+def cert_facts(cert: Any) -> CertFacts:
+    """:class:`CertFacts` of ``cert`` (anything ``crypto.load_certificate`` takes), remembered."""
+    key = cert if isinstance(cert, bytes) else id(cert)
+    entry = _FACTS.get(key)
+    if entry is not None and entry[0] is cert:
+        return entry[1]
+    from .crypto import load_certificate
+
+    facts = CertFacts(load_certificate(cert))
+    with _LOCK:
+        if len(_FACTS) >= 256:
+            _FACTS.clear()
+        _FACTS[key] = (cert, facts)
+    return facts
+
+
+_ALGORITHMS: Dict[Tuple[int, str, bool], Tuple[Any, Any, bytes]] = {}
+
+
+def signing_algorithm(private_key: Any, hash_algorithm: str, pss: bool) -> Tuple[Any, bytes]:
+    """(SignedDigestAlgorithm, its DER) for signing with ``private_key``, remembered per key."""
+    cache_key = (id(private_key), hash_algorithm, pss)
+    found = _ALGORITHMS.get(cache_key)
+    if found is None or found[0] is not private_key:
+        from .crypto import signature_algorithm
+
+        algorithm = signature_algorithm(private_key, hash_algorithm, pss=pss)
+        found = (private_key, algorithm, bytes(algorithm.dump()))
+        with _LOCK:
+            if len(_ALGORITHMS) >= 256:
+                _ALGORITHMS.clear()
+            _ALGORITHMS[cache_key] = found
+    return found[1], found[2]

@@ -262,7 +262,9 @@ def pss_salt_workaround_active() -> bool:
     return version is not None and version[1] >= (3,)
 
 
-def _pss_operation(key: Any, data: bytes, hash_algorithm: str, signature: Optional[bytes]) -> Any:
+def _pss_operation(
+    key: Any, data: bytes, hash_algorithm: str, signature: Optional[bytes], salt_length: Optional[int] = None
+) -> Any:
     from oscrypto._ffi import buffer_from_bytes, bytes_from_buffer, deref, new, null, unwrap
     from oscrypto._openssl._libcrypto import handle_openssl_error, libcrypto
 
@@ -277,7 +279,7 @@ def _pss_operation(key: Any, data: bytes, hash_algorithm: str, signature: Option
         pkey_ctx = unwrap(pkey_ctx_pointer)
         for command, value in (
             (_EVP_PKEY_CTRL_RSA_PADDING, _RSA_PKCS1_PSS_PADDING),
-            (_EVP_PKEY_CTRL_RSA_PSS_SALTLEN, _DIGEST_SIZES[hash_algorithm]),
+            (_EVP_PKEY_CTRL_RSA_PSS_SALTLEN, _DIGEST_SIZES[hash_algorithm] if salt_length is None else salt_length),
         ):
             res = libcrypto.EVP_PKEY_CTX_ctrl(pkey_ctx, _EVP_PKEY_RSA, _ALL_OPERATIONS, command, value, null())
             handle_openssl_error(res)
@@ -306,8 +308,11 @@ def rsa_pss_sign(private_key: Any, data: bytes, hash_algorithm: str) -> bytes:
     return bytes(_pss_operation(private_key, data, hash_algorithm, None))
 
 
-def rsa_pss_verify(public_key: Any, signature: bytes, data: bytes, hash_algorithm: str) -> None:
-    """RSASSA-PSS verify requiring MGF1(hash) and salt length = hash length.
+def rsa_pss_verify(
+    public_key: Any, signature: bytes, data: bytes, hash_algorithm: str, salt_length: Optional[int] = None
+) -> None:
+    """RSASSA-PSS verify with MGF1(hash) and exactly ``salt_length`` octets of salt (default: the
+    hash length), as the signature's RFC 4055 parameters declare.
 
     :raises oscrypto.errors.SignatureError: the signature does not verify.
     """
@@ -317,7 +322,7 @@ def rsa_pss_verify(public_key: Any, signature: bytes, data: bytes, hash_algorith
         return
     from oscrypto.errors import SignatureError as EngineSignatureError
 
-    if not _pss_operation(public_key, data, hash_algorithm, signature):
+    if not _pss_operation(public_key, data, hash_algorithm, signature, salt_length):
         raise EngineSignatureError("Signature is invalid")
 
 

@@ -11,7 +11,7 @@ from typing import Any, Dict, Optional, Tuple
 from asn1crypto import algos, core
 
 from . import asn1
-from ._fast import Slow, header, integer, integer_der, tlv
+from ._fast import Slow, cert_facts, header, integer, integer_der, tlv
 from ._util import HASH_NAMES, hash_name
 from .errors import OCSPTypeError
 
@@ -28,12 +28,6 @@ def _digest(algorithm: str, data: bytes) -> bytes:
     from .crypto import hash_digest
 
     return hash_digest(algorithm, data)
-
-
-def _issuer_key_bytes_tbs(tbs: Any) -> bytes:
-    # RFC 6960 4.1.1: the hash of the value of the BIT STRING subjectPublicKey, excluding the
-    # tag, length and number of unused bits.
-    return bytes(tbs["subject_public_key_info"]["public_key"].contents[1:])
 
 
 class CertID:
@@ -101,10 +95,7 @@ class CertID:
     @classmethod
     def from_cert(cls, cert: Any, issuer: Any, hash_algorithm: str = DEFAULT_CERTID_HASH) -> CertID:
         """The CertID of ``cert`` issued by ``issuer`` (OCSP_cert_to_id)."""
-        from .crypto import load_certificate
-
-        subject = load_certificate(cert)
-        return cls.from_issuer(issuer, subject["tbs_certificate"]["serial_number"].native, hash_algorithm)
+        return cls.from_issuer(issuer, cert_facts(cert).serial_number, hash_algorithm)
 
     # --- fields ----------------------------------------------------------------------------
 
@@ -211,20 +202,17 @@ _ALGORITHM_DER = {
     name: algos.DigestAlgorithm({"algorithm": name, "parameters": core.Null()}).dump() for name in _SUPPORTED
 }
 
-# Remembered (issuerNameHash, issuerKeyHash) by (issuer Name DER, issuer key bytes, hash).
+# Remembered (issuerNameHash, issuerKeyHash) by (issuer Name DER, issuer key bits, hash).
 _HASHES: Dict[Tuple[bytes, bytes, str], Tuple[bytes, bytes]] = {}
 
 
 def _issuer_hashes(issuer: Any, algorithm: str) -> Tuple[bytes, bytes]:
-    from .crypto import load_certificate
-
-    tbs = load_certificate(issuer)["tbs_certificate"]
-    name_der = tbs["subject"].dump()
-    key_bytes = _issuer_key_bytes_tbs(tbs)
-    cache_key = (name_der, key_bytes, algorithm)
+    facts = cert_facts(issuer)
+    cache_key = (facts.subject_der, facts.key_bits, algorithm)
     found = _HASHES.get(cache_key)
     if found is None:
-        found = (_digest(algorithm, name_der), _digest(algorithm, key_bytes))
+        # RFC 6960 4.1.1: the hashes of the issuer's DER Name and of its subjectPublicKey bits.
+        found = (_digest(algorithm, facts.subject_der), _digest(algorithm, facts.key_bits))
         if len(_HASHES) >= 256:
             _HASHES.clear()
         _HASHES[cache_key] = found

@@ -884,8 +884,8 @@ def signature_algorithm(key: PrivateKey | PublicKey, hash_algorithm: str = "sha2
     return algos.SignedDigestAlgorithm({"algorithm": f"{hash_name}_dsa"})
 
 
-def _check_pss_parameters(parameters: Any) -> str:
-    """Validate RFC 4055 RSASSA-PSS-params; return the hash name."""
+def _check_pss_parameters(parameters: Any) -> Tuple[str, int]:
+    """Validate RFC 4055 RSASSA-PSS-params; return the hash name and the salt length."""
     if isinstance(parameters, core.Void) or parameters is None:
         parameters = algos.RSASSAPSSParams({})  # absent: every field takes its default
     hash_name = parameters["hash_algorithm"]["algorithm"].native
@@ -902,15 +902,13 @@ def _check_pss_parameters(parameters: Any) -> str:
             "supported (the MGF1 hash must equal the message hash)"
         )
     salt_length = parameters["salt_length"].native
-    if salt_length != _HASH_SIZES[hash_name]:
-        raise UnsupportedError(
-            f"RSASSA-PSS salt length {salt_length} with {hash_name} is not supported (only the "
-            f"hash length, {_HASH_SIZES[hash_name]})"
-        )
+    if not isinstance(salt_length, int) or not 0 <= salt_length <= 1024:
+        # RFC 4055 3.1: saltLength INTEGER DEFAULT 20; no key ocspkit signs with fits more.
+        raise UnsupportedError(f"RSASSA-PSS salt length {salt_length} is not supported")
     trailer = parameters["trailer_field"].native
     if trailer not in ("trailer_field_bc", 1):
         raise UnsupportedError(f"RSASSA-PSS trailer field {trailer} is not supported (only 1)")
-    return str(hash_name)
+    return str(hash_name), salt_length
 
 
 def _describe(algorithm: Any, malformed: type[Exception]) -> Tuple[str, str, str, str]:
@@ -927,7 +925,7 @@ def _describe(algorithm: Any, malformed: type[Exception]) -> Tuple[str, str, str
         return scheme, key_algorithm, hash_name, f"{_LABELS[scheme]} with {hash_name}"
     if name == "rsassa_pss":
         try:
-            hash_name = _check_pss_parameters(algorithm["parameters"])
+            hash_name = _check_pss_parameters(algorithm["parameters"])[0]
         except UnsupportedError:
             raise
         except Exception as exc:
@@ -969,6 +967,8 @@ def sign(
         raise ValueError(f"a {label} signature needs a {key_algorithm} key, not {private_key!r}")
     if hash_name == "md5":
         raise UnsupportedError("MD5 signatures are not produced (MD5 is accepted for verification)")
+    if scheme == "pss" and _check_pss_parameters(algorithm["parameters"])[1] != _HASH_SIZES[hash_name]:
+        raise UnsupportedError("RSASSA-PSS signatures are produced with a salt as long as the hash only")
     asymmetric, _ = _engine()
     message = bytes(data)
     engine_key = private_key._engine
@@ -995,7 +995,7 @@ def verify_signature(public_key: object, signature: bytes, data: bytes, algorith
     :raises ocspkit.errors.SignatureError: the signature is wrong, malformed, or made for
         another key type than ``public_key``.
     :raises ocspkit.errors.UnsupportedError: Ed25519/Ed448, unknown OIDs, RSASSA-PSS parameters
-        other than MGF1(same hash), salt length = hash length, trailer field 1.
+        other than MGF1(same hash) and trailer field 1 (any declared salt length is verified).
     """
     scheme, key_algorithm, hash_name, label = _describe(algorithm, SignatureError)
     if scheme == "eddsa":
@@ -1015,7 +1015,9 @@ def verify_signature(public_key: object, signature: bytes, data: bytes, algorith
         if scheme == "pkcs1v15":
             asymmetric.rsa_pkcs1v15_verify(key._engine, sig, message, hash_name)
         elif scheme == "pss":
-            _oscrypto_compat.rsa_pss_verify(key._engine, sig, message, hash_name)
+            # The salt length the parameters declare (OpenSSL 3 signs with the maximum by default).
+            salt_length = _check_pss_parameters(algorithm["parameters"])[1]
+            _oscrypto_compat.rsa_pss_verify(key._engine, sig, message, hash_name, salt_length)
         elif scheme == "ecdsa":
             asymmetric.ecdsa_verify(key._engine, sig, message, hash_name)
         else:

@@ -3,8 +3,24 @@
 from __future__ import annotations
 
 import enum
+from typing import Dict
 
-__all__ = ["CertStatus", "NonceCheck", "ResponderIDType", "ResponseStatus", "RevocationReason"]
+from .errors import OCSPTypeError
+
+__all__ = [
+    "OPENSSL_UNKNOWN",
+    "CertStatus",
+    "NonceCheck",
+    "ResponderIDType",
+    "ResponseStatus",
+    "RevocationReason",
+    "cert_status_str",
+    "crl_reason_str",
+    "response_status_str",
+]
+
+#: What OpenSSL's OCSP_*_str functions return for a number outside their table.
+OPENSSL_UNKNOWN = "(UNKNOWN)"
 
 
 class ResponseStatus(enum.IntEnum):
@@ -21,6 +37,12 @@ class ResponseStatus(enum.IntEnum):
     def asn1_name(self) -> str:
         """The ASN.1 identifier, e.g. ``malformedRequest``."""
         return _RESPONSE_STATUS_ASN1[self]
+
+    @property
+    def openssl_name(self) -> str:
+        """OpenSSL's text for this RFC 6960 4.2.1 status, e.g. ``malformedrequest``
+        (OCSP_response_status_str)."""
+        return response_status_str(self)
 
 
 _RESPONSE_STATUS_ASN1 = {
@@ -39,6 +61,12 @@ class CertStatus(enum.IntEnum):
     GOOD = 0
     REVOKED = 1
     UNKNOWN = 2
+
+    @property
+    def openssl_name(self) -> str:
+        """OpenSSL's text for this RFC 6960 4.2.1 CertStatus: ``good``, ``revoked``, ``unknown``
+        (OCSP_cert_status_str)."""
+        return cert_status_str(self)
 
 
 class RevocationReason(enum.IntEnum):
@@ -59,6 +87,12 @@ class RevocationReason(enum.IntEnum):
     def asn1_name(self) -> str:
         """The ASN.1 identifier of RFC 5280 5.3.1, e.g. ``keyCompromise``, ``cACompromise``."""
         return _REASON_ASN1[self]
+
+    @property
+    def openssl_name(self) -> str:
+        """OpenSSL's text for this revocationReason (RFC 6960 4.2.1): the RFC 5280 5.3.1
+        identifier, as OCSP_crl_reason_str gives it (OpenSSL 3.2 and later for 9 and 10)."""
+        return crl_reason_str(self)
 
 
 _REASON_ASN1 = {
@@ -90,3 +124,46 @@ class NonceCheck(enum.IntEnum):
     BOTH_ABSENT = 2  #: neither carries a nonce
     RESPONSE_ONLY = 3  #: only the response carries one
     REQUEST_ONLY = -1  #: the request carried one, the response did not
+
+
+# OpenSSL's tables (crypto/ocsp/ocsp_prn.c), spelled exactly as OpenSSL prints them.
+_OPENSSL_RESPONSE_STATUS = {
+    0: "successful",
+    1: "malformedrequest",
+    2: "internalerror",
+    3: "trylater",
+    5: "sigrequired",
+    6: "unauthorized",
+}
+_OPENSSL_CERT_STATUS = {0: "good", 1: "revoked", 2: "unknown"}
+_OPENSSL_CRL_REASON = {int(reason): name for reason, name in _REASON_ASN1.items()}
+
+
+def _openssl_text(table: Dict[int, str], value: object, what: str) -> str:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise OCSPTypeError(f"{what} must be an int, got {type(value).__name__}")
+    return table.get(int(value), OPENSSL_UNKNOWN)
+
+
+def response_status_str(status: int) -> str:
+    """OpenSSL's OCSP_response_status_str: the text for an OCSPResponseStatus number
+    (RFC 6960 4.2.1), e.g. ``successful``, ``malformedrequest``, ``trylater``; ``(UNKNOWN)`` for
+    a number OpenSSL has no text for (4, which RFC 6960 leaves unused, and anything outside 0..6)."""
+    return _openssl_text(_OPENSSL_RESPONSE_STATUS, status, "status")
+
+
+def cert_status_str(status: int) -> str:
+    """OpenSSL's OCSP_cert_status_str: ``good`` (0), ``revoked`` (1) or ``unknown`` (2), the
+    CertStatus alternatives of RFC 6960 4.2.1 by tag number; ``(UNKNOWN)`` otherwise."""
+    return _openssl_text(_OPENSSL_CERT_STATUS, status, "status")
+
+
+def crl_reason_str(reason: int) -> str:
+    """OpenSSL's OCSP_crl_reason_str: the CRLReason identifier of RFC 5280 5.3.1 (the
+    revocationReason of RFC 6960 4.2.1), e.g. ``keyCompromise``, ``cACompromise``,
+    ``removeFromCRL``; ``(UNKNOWN)`` for 7, which RFC 5280 leaves unused, and out-of-range values.
+
+    The table is OpenSSL 3.2's, which added ``privilegeWithdrawn`` (9) and ``aACompromise`` (10);
+    OpenSSL 3.0 and 3.1 print ``(UNKNOWN)`` for those two.
+    """
+    return _openssl_text(_OPENSSL_CRL_REASON, reason, "reason")

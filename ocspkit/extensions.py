@@ -1,20 +1,43 @@
-"""Read-only views of Extensions in OCSP messages (RFC 6960 4.4), and the nonce reader.
+"""Extensions in OCSP messages (RFC 6960 4.4): read-only views, the nonce reader, and constructors.
 
 Every extension keeps its raw ``extnValue`` bytes; known OIDs also give a typed ``value``
 (an asn1crypto object from :mod:`ocspkit.asn1`), unknown ones give the raw bytes.
+
+The constructors (:func:`crl_id`, :func:`acceptable_responses`, :func:`archive_cutoff`,
+:func:`service_locator`, :func:`invalidity_date`, :func:`certificate_issuer`) return the same
+:class:`Extension` views, each typed for the message part the RFC puts it in. They write what
+OpenSSL's OCSP_crlID_new, OCSP_accept_responses_new, OCSP_archive_cutoff_new and
+OCSP_url_svcloc_new write for the same arguments; times are aware datetimes, written in UTC as
+GeneralizedTime without fractions (``YYYYMMDDHHMMSSZ``).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import enum
-from typing import Any, Callable, Iterator, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple, Union
 
-from asn1crypto import core
+from asn1crypto import core, x509
 
+from . import asn1 as _asn1
+from ._fast import extension_der
 from .asn1 import OID
-from .errors import ParseError
+from .errors import OCSPTypeError, ParseError
 
-__all__ = ["Extension", "Extensions", "NonceForm", "make_extension", "read_nonce", "refuse_unknown_critical"]
+__all__ = [
+    "Extension",
+    "Extensions",
+    "NonceForm",
+    "acceptable_responses",
+    "archive_cutoff",
+    "certificate_issuer",
+    "crl_id",
+    "invalidity_date",
+    "make_extension",
+    "read_nonce",
+    "refuse_unknown_critical",
+    "service_locator",
+]
 
 
 class NonceForm(enum.Enum):
@@ -123,6 +146,36 @@ class Extensions(Sequence[Extension]):
                 return ext
         return None
 
+    def index_of(self, key: str, after: int = -1) -> int:
+        """The position of the first extension after position ``after`` whose name or dotted OID
+        is ``key``, or -1 when there is none (OCSP_REQUEST_get_ext_by_NID / _by_OBJ).
+
+        As in OpenSSL, a negative ``after`` searches from the start, and passing the last answer
+        back as ``after`` walks through repeated extensions. Extensions (RFC 6960 4.4, RFC 5280
+        4.2) is an ordered SEQUENCE, so positions are those of the message.
+        """
+        if not isinstance(key, str):
+            raise OCSPTypeError(f"key must be an extension name or dotted OID, got {type(key).__name__}")
+        for index in range(_first_position(after), len(self._items)):
+            ext = self._items[index]
+            if key in (ext.name, ext.oid):
+                return index
+        return -1
+
+    def index_of_critical(self, critical: bool, after: int = -1) -> int:
+        """The position of the first extension after position ``after`` whose critical flag is
+        ``critical``, or -1 (OCSP_REQUEST_get_ext_by_critical).
+
+        The flag is the ``critical BOOLEAN DEFAULT FALSE`` of RFC 5280 4.2 (used by RFC 6960 4.4);
+        a negative ``after`` searches from the start.
+        """
+        if not isinstance(critical, bool):
+            raise OCSPTypeError(f"critical must be a bool, got {type(critical).__name__}")
+        for index in range(_first_position(after), len(self._items)):
+            if self._items[index].critical is critical:
+                return index
+        return -1
+
     def __contains__(self, key: object) -> bool:
         if isinstance(key, str):
             return self.get(key) is not None
@@ -130,6 +183,13 @@ class Extensions(Sequence[Extension]):
 
     def __repr__(self) -> str:
         return f"<Extensions {[e.name for e in self._items]}>"
+
+
+def _first_position(after: int) -> int:
+    # OpenSSL's X509v3_get_ext_by_*: "lastpos" below 0 means from the start.
+    if not isinstance(after, int) or isinstance(after, bool):
+        raise OCSPTypeError(f"after must be an int, got {type(after).__name__}")
+    return max(after, -1) + 1
 
 
 def read_nonce(raw_value: bytes) -> Tuple[bytes, NonceForm]:
@@ -180,3 +240,197 @@ def refuse_unknown_critical(extension_types: Tuple[Any, ...]) -> Callable[[Any, 
             raise ParseError(f"unrecognised critical extension {extn_id.dotted}", path=path)
 
     return check
+
+
+# --- constructors ------------------------------------------------------------------------------
+
+
+def _extension(cls: Any, oid: str, value: Any, critical: bool) -> Extension:
+    """An Extension view of a new extension of class ``cls``, read back as a parsed one would be."""
+    if not isinstance(critical, bool):
+        raise OCSPTypeError(f"critical must be a bool, got {type(critical).__name__}")
+    return Extension(cls.load(make_extension(cls, oid, value, critical).dump()))
+
+
+def _generalized_time(value: Any, what: str) -> core.GeneralizedTime:
+    """GeneralizedTime for an aware datetime: UTC, whole seconds, ``YYYYMMDDHHMMSSZ``.
+
+    RFC 6960 4.2.2.1 / RFC 5280 4.1.2.5.2: GeneralizedTime in Zulu time without fractional
+    seconds. Naive datetimes are refused: they name no instant (design principle 5).
+    """
+    if not isinstance(value, _dt.datetime):
+        raise OCSPTypeError(f"{what} must be a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise OCSPTypeError(f"{what} must be a timezone-aware datetime (naive datetimes are ambiguous)")
+    return core.GeneralizedTime(value.astimezone(_dt.timezone.utc).replace(microsecond=0))
+
+
+def _ia5(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise OCSPTypeError(f"{what} must be a str, got {type(value).__name__}")
+    if not value.isascii():
+        raise ValueError(f"{what} must be ASCII: it is written as an IA5String, got {value!r}")
+    return value
+
+
+def _uri(url: Any) -> Any:
+    """A uniformResourceIdentifier GeneralName holding ``url`` verbatim, as OpenSSL writes it.
+
+    asn1crypto's URI type would normalise the text (lower-case scheme and host); the IA5String
+    is written as given instead (RFC 5280 4.2.1.6: uniformResourceIdentifier [6] IA5String).
+    """
+    text = _ia5(url, "url")
+    if not text:
+        raise ValueError("url must not be empty")
+    return x509.GeneralName.load(core.IA5String(text, implicit=6).dump())
+
+
+def _name(value: Any, what: str) -> Any:
+    if isinstance(value, dict):
+        return x509.Name.build(value)
+    if isinstance(value, x509.Name):
+        return value
+    raise OCSPTypeError(f"{what} must be an asn1crypto Name or a dict of Name attributes, got {type(value).__name__}")
+
+
+def crl_id(
+    url: Optional[str] = None,
+    number: Optional[int] = None,
+    time: Optional[_dt.datetime] = None,
+    *,
+    critical: bool = False,
+) -> Extension:
+    """The CRL References extension, id-pkix-ocsp-crl (RFC 6960 4.4.2; OCSP_crlID_new).
+
+    CrlID ::= SEQUENCE { crlUrl [0] EXPLICIT IA5String OPTIONAL, crlNum [1] EXPLICIT INTEGER
+    OPTIONAL, crlTime [2] EXPLICIT GeneralizedTime OPTIONAL }: the URL of the CRL a revoked
+    certificate was found on, the CRL number (RFC 5280 5.2.3, 0..MAX) and the time the CRL was
+    issued. At least one must be given. A singleExtensions entry (RFC 6960 4.4.2), for
+    ``ResponseBuilder.add_response``; the URL is written as given.
+    """
+    if url is None and number is None and time is None:
+        raise ValueError("a CrlID needs at least one of url, number, time (RFC 6960 4.4.2)")
+    fields: dict = {}  # type: ignore[type-arg]
+    if url is not None:
+        fields["crl_url"] = _ia5(url, "url")
+    if number is not None:
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise OCSPTypeError(f"number must be an int, got {type(number).__name__}")
+        if number < 0:
+            # RFC 5280 5.2.3: CRLNumber ::= INTEGER (0..MAX).
+            raise ValueError(f"a CRL number is non-negative (RFC 5280 5.2.3), got {number}")
+        fields["crl_num"] = number
+    if time is not None:
+        fields["crl_time"] = _generalized_time(time, "time")
+    return _extension(_asn1.SingleResponseExtension, OID.CRL, _asn1.CrlID(fields), critical)
+
+
+def acceptable_responses(*oids: str, critical: bool = False) -> Extension:
+    """The Acceptable Response Types extension, id-pkix-ocsp-response (RFC 6960 4.4.3;
+    OCSP_accept_responses_new).
+
+    AcceptableResponses ::= SEQUENCE OF OBJECT IDENTIFIER, the dotted response-type OIDs the
+    client accepts, in order; none given means id-pkix-ocsp-basic alone, the one type RFC 6960
+    4.2.1 defines and every client "SHALL be capable of receiving" (4.4.3). A requestExtensions
+    entry. Unlike OpenSSL, which silently drops OIDs it has no name for, every OID is written.
+    """
+    values: List[str] = []
+    for oid in oids or (OID.BASIC,):
+        if not isinstance(oid, str):
+            raise OCSPTypeError(f"response types are dotted OIDs (str), got {type(oid).__name__}")
+        try:
+            values.append(_asn1.ResponseType(oid).dotted)
+        except ValueError as error:
+            raise ValueError(f"not an OBJECT IDENTIFIER: {oid!r}") from error
+    return _extension(_asn1.RequestExtension, OID.RESPONSE, _asn1.AcceptableResponses(values), critical)
+
+
+def archive_cutoff(when: _dt.datetime, *, critical: bool = False) -> Extension:
+    """The Archive Cutoff extension, id-pkix-ocsp-archive-cutoff (RFC 6960 4.4.4;
+    OCSP_archive_cutoff_new).
+
+    ArchiveCutoff ::= GeneralizedTime: the responder keeps revocation information for
+    certificates that expired at or after ``when`` (producedAt minus the retention interval).
+    A singleExtensions entry (RFC 6960 4.4.4). ``when`` is an aware datetime.
+    """
+    return _extension(_asn1.SingleResponseExtension, OID.ARCHIVE_CUTOFF, _generalized_time(when, "when"), critical)
+
+
+def service_locator(
+    issuer: Any, *urls: str, locator: Any = None, critical: bool = False
+) -> Extension:
+    """The Service Locator extension, id-pkix-ocsp-service-locator (RFC 6960 4.4.6;
+    OCSP_url_svcloc_new).
+
+    ServiceLocator ::= SEQUENCE { issuer Name, locator AuthorityInfoAccessSyntax }: ``issuer``
+    is the issuer Name of the certificate asked about (an asn1crypto Name or a dict of
+    attributes); ``urls`` become id-ad-ocsp access descriptions with the URL written verbatim,
+    byte for byte what OpenSSL writes. ``locator`` instead copies an asn1crypto
+    AuthorityInfoAccessSyntax (e.g. the certificate's AIA extension value, as 4.4.6 describes).
+    A singleRequestExtensions entry. RFC 6960 makes ``locator`` mandatory (RFC 2560 had it
+    optional, and OpenSSL omits it without URLs), so one of ``urls`` / ``locator`` is required.
+    """
+    name = _name(issuer, "issuer")
+    if locator is not None and urls:
+        raise ValueError("give urls or locator, not both")
+    if locator is None:
+        if not urls:
+            raise ValueError("a ServiceLocator needs a locator: give at least one URL (RFC 6960 4.4.6)")
+        access = [
+            x509.AccessDescription({"access_method": "ocsp", "access_location": _uri(url)}) for url in urls
+        ]
+        locator = x509.AuthorityInfoAccessSyntax(access)
+    elif not isinstance(locator, x509.AuthorityInfoAccessSyntax):
+        raise OCSPTypeError(
+            f"locator must be an asn1crypto AuthorityInfoAccessSyntax, got {type(locator).__name__}"
+        )
+    elif len(locator) == 0:
+        # RFC 5280 4.2.2.1: AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF AccessDescription.
+        raise ValueError("locator must hold at least one AccessDescription (RFC 5280 4.2.2.1)")
+    value = _asn1.ServiceLocator({"issuer": name, "locator": locator})
+    return _extension(_asn1.SingleRequestExtension, OID.SERVICE_LOCATOR, value, critical)
+
+
+def invalidity_date(when: _dt.datetime, *, critical: bool = False) -> Extension:
+    """The Invalidity Date CRL entry extension (RFC 5280 5.3.2), usable as a singleExtensions
+    entry (RFC 6960 4.4.5): when the key was known or suspected compromised. Non-critical by
+    default, as RFC 5280 5.3.2 has it; ``when`` is an aware datetime."""
+    return _extension(
+        _asn1.SingleResponseExtension, OID.INVALIDITY_DATE, _generalized_time(when, "when"), critical
+    )
+
+
+def certificate_issuer(*names: Any, critical: bool = True) -> Extension:
+    """The Certificate Issuer CRL entry extension (RFC 5280 5.3.3), usable as a singleExtensions
+    entry (RFC 6960 4.4.5): who issued the certificate, for indirect CRLs.
+
+    ``names`` are asn1crypto GeneralName objects, or Names / dicts of attributes (written as
+    directoryName). Critical by default: RFC 5280 5.3.3 says issuers MUST mark it critical.
+    """
+    if not names:
+        # RFC 5280 4.2.1.6: GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName.
+        raise ValueError("certificate_issuer needs at least one name (RFC 5280 4.2.1.6)")
+    general = []
+    for name in names:
+        if isinstance(name, x509.GeneralName):
+            general.append(name)
+        else:
+            general.append(x509.GeneralName(name="directory_name", value=_name(name, "name")))
+    return _extension(
+        _asn1.SingleResponseExtension, OID.CERTIFICATE_ISSUER, x509.GeneralNames(general), critical
+    )
+
+
+def extension_entry(oid: Any, value: Any = None, critical: Optional[bool] = None) -> Tuple[str, bytes]:
+    """``(dotted OID, Extension DER)`` for the builders' ``with_extension`` / ``extensions=``.
+
+    ``oid`` is a dotted OID with ``value`` the extnValue contents (DER bytes or an asn1crypto
+    value), or an :class:`Extension` (from :func:`crl_id`, a parsed message, ...) whose OID,
+    value and critical flag are taken as they are; ``critical`` overrides its flag.
+    """
+    if isinstance(oid, Extension):
+        flag = oid.critical if critical is None else critical
+        return oid.oid, extension_der(oid.oid, oid.raw_value, flag)
+    if value is None:
+        raise OCSPTypeError("with a dotted OID, give the extension's value too")
+    return oid, extension_der(oid, value, bool(critical))

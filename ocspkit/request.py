@@ -8,16 +8,25 @@ OCSP_request_is_signed, OCSP_REQUEST_get_ext*.
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import Any, Iterable, Optional, Tuple
 
 from asn1crypto import x509
 
 from . import asn1
 from ._der import Deviation, first_child, load_tree, pem_armor, to_der
-from ._fast import ExtensionContext, Slow, TreeView, header, tree_of, validated
+from ._fast import ExtensionContext, Slow, TreeView, cert_facts, header, signing_algorithm, tlv, tree_of, validated
 from .certid import CertID, read_cert_id
 from .errors import OCSPTypeError, ParseError
-from .extensions import Extensions, NonceForm, make_extension, read_nonce, refuse_unknown_critical
+from .extensions import (
+    Extension,
+    Extensions,
+    NonceForm,
+    extension_entry,
+    read_nonce,
+    refuse_unknown_critical,
+    service_locator,
+)
 
 __all__ = ["DEFAULT_NONCE_LENGTH", "OCSPRequest", "Request", "RequestBuilder", "load_request"]
 
@@ -284,24 +293,22 @@ def _load_request_general(der: bytes, strict: bool, allow_unknown_critical: bool
 @dataclasses.dataclass(frozen=True)
 class _Entry:
     cert_id: CertID
-    extensions: Tuple[Any, ...]
+    extensions: bytes  # the DER of each singleRequestExtension, concatenated
 
 
 def wrapped_nonce(nonce: bytes) -> bytes:
     """The extnValue of a nonce extension: DER OCTET STRING holding the nonce (RFC 6960 4.4.1)."""
-    return bytes(asn1.Nonce(nonce).dump())
+    return tlv(0x04, nonce)
 
 
 def nonce_value(nonce: Any) -> bytes:
     """Nonce bytes from ``True`` (default length), a length, or the bytes themselves."""
-    from .crypto import random_bytes
-
     if nonce is True:
-        return random_bytes(DEFAULT_NONCE_LENGTH)
+        return os.urandom(DEFAULT_NONCE_LENGTH)
     if isinstance(nonce, int) and not isinstance(nonce, bool):
         if not 1 <= nonce <= 128:
             raise ValueError(f"nonce length must be 1..128 octets (RFC 8954 recommends 32), got {nonce}")
-        return random_bytes(nonce)
+        return os.urandom(nonce)
     if isinstance(nonce, (bytes, bytearray)):
         if not nonce:
             raise ValueError("a nonce must not be empty (RFC 8954 2.1)")
@@ -316,15 +323,15 @@ class RequestBuilder:
 
     N CertIDs, each with optional singleRequestExtensions; optional nonce (RFC 8954), requestor
     name, acceptable responses, preferred signature algorithms and any other extension; unsigned
-    (:meth:`build`) or signed (:meth:`sign`).
+    (:meth:`build`) or signed (:meth:`sign`). The DER is written directly.
     """
 
     __slots__ = ("_entries", "_extensions", "_requestor_name")
 
     def __init__(self) -> None:
         self._entries: Tuple[_Entry, ...] = ()
-        self._extensions: Tuple[Any, ...] = ()
-        self._requestor_name: Any = None
+        self._extensions: Tuple[Tuple[str, bytes], ...] = ()  # (dotted OID, Extension DER)
+        self._requestor_name: Optional[bytes] = None  # GeneralName DER
 
     def _replace(self, **changes: Any) -> RequestBuilder:
         new = RequestBuilder.__new__(RequestBuilder)
@@ -338,15 +345,20 @@ class RequestBuilder:
     def add_cert_id(self, cert_id: CertID, *, service_locator: Any = None) -> RequestBuilder:
         """Ask about ``cert_id`` (OCSP_request_add0_id).
 
-        ``service_locator`` is an asn1crypto ServiceLocator or a ``(issuer_name, ocsp_url)`` pair
-        (RFC 6960 4.4.6), added as a singleRequestExtension.
+        ``service_locator`` (RFC 6960 4.4.6), added as a singleRequestExtension: an
+        :class:`ocspkit.extensions.Extension` from :func:`ocspkit.extensions.service_locator`
+        (its critical flag is kept), an asn1crypto ServiceLocator, or an ``(issuer_name, ocsp_url)``
+        pair.
         """
         if not isinstance(cert_id, CertID):
             raise OCSPTypeError(f"cert_id must be an ocspkit.CertID, got {type(cert_id).__name__}")
-        single: Tuple[Any, ...] = ()
-        if service_locator is not None:
-            single = (make_extension(asn1.SingleRequestExtension, asn1.OID.SERVICE_LOCATOR,
-                                 _service_locator(service_locator), False),)
+        single = b""
+        if isinstance(service_locator, Extension):
+            if service_locator.oid != asn1.OID.SERVICE_LOCATOR:
+                raise ValueError(f"service_locator must be a service locator extension, not {service_locator.name}")
+            single = extension_entry(service_locator)[1]
+        elif service_locator is not None:
+            single = extension_entry(asn1.OID.SERVICE_LOCATOR, _service_locator(service_locator))[1]
         return self._replace(entries=(*self._entries, _Entry(cert_id, single)))
 
     def add_cert(
@@ -375,7 +387,7 @@ class RequestBuilder:
             name = x509.GeneralName(name="directory_name", value=name)
         if not isinstance(name, x509.GeneralName):
             raise OCSPTypeError("requestor name must be a GeneralName, a Name or a dict of attributes")
-        return self._replace(requestor_name=name)
+        return self._replace(requestor_name=bytes(name.dump()))
 
     def with_acceptable_responses(self, *oids: str) -> RequestBuilder:
         """Add AcceptableResponses (OCSP_accept_responses_new); default id-pkix-ocsp-basic."""
@@ -397,40 +409,43 @@ class RequestBuilder:
         )
 
     def with_extension(
-        self, oid: str, value: Any, *, critical: bool = False, replace: bool = False
+        self, oid: Any, value: Any = None, *, critical: Optional[bool] = None, replace: bool = False
     ) -> RequestBuilder:
-        """Add any request extension (OCSP_REQUEST_add1_ext_i2d): ``value`` is the extnValue
-        contents as DER bytes or an asn1crypto value. ``replace`` drops earlier ones of that OID."""
-        ext = make_extension(asn1.RequestExtension, oid, value, critical)
-        kept = tuple(e for e in self._extensions if not (replace and e["extn_id"].dotted == oid))
-        return self._replace(extensions=(*kept, ext))
+        """Add any request extension (OCSP_REQUEST_add1_ext_i2d / OCSP_REQUEST_add_ext).
+
+        ``oid`` is a dotted OID with ``value`` the extnValue contents as DER bytes or an
+        asn1crypto value, or an :class:`ocspkit.extensions.Extension` (e.g. from
+        :func:`ocspkit.extensions.acceptable_responses`). ``replace`` drops earlier ones of that OID.
+        """
+        entry = extension_entry(oid, value, critical)
+        kept = tuple(e for e in self._extensions if not (replace and e[0] == entry[0]))
+        return self._replace(extensions=(*kept, entry))
 
     def without_extension(self, oid: str) -> RequestBuilder:
         """Drop every request extension with ``oid`` (OCSP_REQUEST_delete_ext)."""
-        return self._replace(extensions=tuple(e for e in self._extensions if e["extn_id"].dotted != oid))
+        return self._replace(extensions=tuple(e for e in self._extensions if e[0] != oid))
 
     # --- ending ----------------------------------------------------------------------------
 
-    def _tbs(self) -> Any:
+    def _tbs(self, requestor_name: Optional[bytes]) -> bytes:
         if not self._entries:
             raise ValueError("a request needs at least one CertID (add_cert / add_cert_id)")
-        requests = []
-        for entry in self._entries:
-            item: dict = {"req_cert": entry.cert_id.asn1}  # type: ignore[type-arg]
-            if entry.extensions:
-                item["single_request_extensions"] = list(entry.extensions)
-            requests.append(item)
-        tbs: dict = {"request_list": requests}  # type: ignore[type-arg]
-        if self._requestor_name is not None:
-            tbs["requestor_name"] = self._requestor_name
-        if self._extensions:
-            tbs["request_extensions"] = list(self._extensions)
-        return asn1.TBSRequest(tbs)
+        requests = b"".join(
+            [
+                tlv(0x30, e.cert_id.dump() + (tlv(0xA0, tlv(0x30, e.extensions)) if e.extensions else b""))
+                for e in self._entries
+            ]
+        )
+        return tlv(
+            0x30,
+            (b"" if requestor_name is None else tlv(0xA1, requestor_name))
+            + tlv(0x30, requests)
+            + (tlv(0xA2, tlv(0x30, b"".join(e[1] for e in self._extensions))) if self._extensions else b""),
+        )
 
     def build(self) -> OCSPRequest:
         """The unsigned request."""
-        der = asn1.OCSPRequest({"tbs_request": self._tbs()}).dump()
-        return load_request(der, strict=True)
+        return _view(tlv(0x30, self._tbs(self._requestor_name)))
 
     def sign(
         self,
@@ -449,34 +464,33 @@ class RequestBuilder:
         ``hash_algorithm`` defaults to SHA-256 (SHA-1 signatures are deprecated, RFC 9155 / 6960
         4.3); ``include_certs=False`` is OpenSSL's OCSP_NOCERTS.
         """
-        from .crypto import load_certificate, load_private_key, sign, signature_algorithm
+        from .crypto import load_private_key, sign
 
-        signer_cert = load_certificate(cert)
+        signer = cert_facts(cert)
         private_key = load_private_key(key, password)
-        builder = self
-        if self._requestor_name is None:
-            builder = self.with_requestor_name(signer_cert.subject)
-        tbs = builder._tbs()
-        algorithm = signature_algorithm(private_key, hash_algorithm, pss=pss)
-        signature_bytes = sign(private_key, tbs.dump(), algorithm)
-        signature: dict = {"signature_algorithm": algorithm, "signature": signature_bytes}  # type: ignore[type-arg]
+        name = self._requestor_name
+        if name is None:
+            name = tlv(0xA4, signer.subject_der)  # GeneralName directoryName [4] EXPLICIT Name
+        tbs = self._tbs(name)
+        algorithm, algorithm_der = signing_algorithm(private_key, hash_algorithm, pss)
+        signature = algorithm_der + tlv(0x03, b"\x00" + sign(private_key, tbs, algorithm))
         if include_certs:
-            signature["certs"] = [signer_cert, *(load_certificate(c) for c in extra_certs)]
-        der = asn1.OCSPRequest({"tbs_request": tbs, "optional_signature": signature}).dump()
-        return load_request(der, strict=True)
+            certs = [signer.der, *(cert_facts(c).der for c in extra_certs)]
+            signature += tlv(0xA0, tlv(0x30, b"".join(certs)))
+        return _view(tlv(0x30, tbs + tlv(0xA0, tlv(0x30, signature))))
+
+
+def _view(der: bytes) -> OCSPRequest:
+    """The view of a request this module wrote."""
+    try:
+        return _read_request(der, True)
+    except Slow:  # shapes the fast reader leaves to the general path
+        return _load_request_general(der, True, True)
 
 
 def _service_locator(value: Any) -> Any:
     if isinstance(value, asn1.ServiceLocator):
         return value
     issuer, url = value
-    if isinstance(issuer, dict):
-        issuer = x509.Name.build(issuer)
-    return asn1.ServiceLocator(
-        {
-            "issuer": issuer,
-            "locator": [
-                {"access_method": "ocsp", "access_location": {"uniform_resource_identifier": url}}
-            ],
-        }
-    )
+    # URLs written verbatim, as OpenSSL writes them (asn1crypto's URI type would normalise them).
+    return service_locator(issuer, url).raw_value

@@ -12,7 +12,7 @@ import datetime as _dt
 import re
 from typing import Any, Iterable, List, Optional, Tuple, Union
 
-from asn1crypto import algos, core, x509
+from asn1crypto import algos, x509
 
 from . import asn1
 from ._der import Deviation, first_child, load_tree, pem_armor, to_der
@@ -20,8 +20,11 @@ from ._fast import (
     ExtensionContext,
     Slow,
     TreeView,
+    cert_facts,
     check_day,
+    generalized_time,
     header,
+    signing_algorithm,
     time_value,
     tlv,
     to_datetime,
@@ -32,7 +35,7 @@ from ._util import to_generalized_time, utc_from_asn1
 from .certid import CertID, read_cert_id
 from .enums import CertStatus, ResponderIDType, ResponseStatus, RevocationReason
 from .errors import OCSPTypeError, ParseError, UnsuccessfulResponse
-from .extensions import Extensions, NonceForm, make_extension, read_nonce, refuse_unknown_critical
+from .extensions import Extension, Extensions, NonceForm, extension_entry, read_nonce, refuse_unknown_critical
 
 __all__ = [
     "BasicOCSPResponse",
@@ -98,8 +101,9 @@ class ResponderID:
 
     @property
     def name(self) -> Any:
-        """The asn1crypto Name for byName, else None."""
-        return self.asn1.chosen if self._type is ResponderIDType.BY_NAME else None
+        """The asn1crypto Name for byName (without the [1] tag: its ``dump()`` is the Name's
+        DER, comparable with a certificate's subject), else None."""
+        return x509.Name.load(self._value) if self._type is ResponderIDType.BY_NAME else None
 
     @property
     def name_der(self) -> Optional[bytes]:
@@ -394,7 +398,7 @@ class OCSPResponse(TreeView):
         der: bytes,
         status: ResponseStatus,
         response_type: Optional[str],
-        basic: Optional[BasicOCSPResponse],
+        basic: Union[BasicOCSPResponse, bytes, None],
         deviations: Tuple[Deviation, ...] = (),
         tree: Any = None,
     ) -> None:
@@ -430,9 +434,20 @@ class OCSPResponse(TreeView):
     @property
     def basic(self) -> BasicOCSPResponse:
         """The BasicOCSPResponse; raises UnsuccessfulResponse when the status is not successful."""
-        if self._basic is None:
+        basic = self._basic
+        if basic is None:
             raise UnsuccessfulResponse(self._status)
-        return self._basic
+        if isinstance(basic, bytes):
+            # A response this process built and signed: its BasicOCSPResponse is read on first use.
+            try:
+                read = _read_basic(basic, True)
+            except (Slow, IndexError, KeyError):
+                general = _load_response_general(self._der, True, True)._basic
+                assert isinstance(general, BasicOCSPResponse)  # the builder's status is successful
+                read = general
+            self._basic = read
+            return read
+        return basic
 
     # Shortcuts to the basic response, for the common case.
 
@@ -473,7 +488,7 @@ class OCSPResponse(TreeView):
     def __repr__(self) -> str:
         if self._basic is None:
             return f"<OCSPResponse {self._status.asn1_name}>"
-        return f"<OCSPResponse successful, {len(self._basic.responses)} response(s)>"
+        return f"<OCSPResponse successful, {len(self.basic.responses)} response(s)>"
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -768,7 +783,7 @@ class _Single:
     next_update: Optional[_dt.datetime]
     revocation_time: Optional[_dt.datetime]
     revocation_reason: Optional[RevocationReason]
-    extensions: Tuple[Any, ...]
+    extensions: bytes  # the DER of each Extension, concatenated
 
 
 class ResponseBuilder:
@@ -806,13 +821,15 @@ class ResponseBuilder:
         revocation_time: Optional[_dt.datetime] = None,
         revocation_reason: Optional[Union[RevocationReason, int]] = None,
         invalidity_date: Optional[_dt.datetime] = None,
-        extensions: Iterable[Tuple[str, Any, bool]] = (),
+        extensions: Iterable[Any] = (),
     ) -> ResponseBuilder:
         """Add a SingleResponse (OCSP_basic_add1_status).
 
         ``this_update`` defaults to the signing time; ``next_update`` defaults to none (add one:
         RFC 5019 2.2.4 requires it of lightweight responders). ``revocation_time`` is required
-        for revoked. ``extensions`` are ``(oid, value, critical)`` for singleExtensions.
+        for revoked. ``extensions`` (singleExtensions) are :class:`ocspkit.extensions.Extension`
+        objects (:func:`~ocspkit.extensions.crl_id`, :func:`~ocspkit.extensions.archive_cutoff`,
+        :func:`~ocspkit.extensions.certificate_issuer`, ...) or ``(oid, value, critical)`` tuples.
         """
         from .certid import CertID
 
@@ -823,13 +840,10 @@ class ResponseBuilder:
             raise ValueError("a revoked status needs revocation_time")
         if status is not CertStatus.REVOKED and (revocation_time or revocation_reason is not None):
             raise ValueError("revocation_time / revocation_reason only go with a revoked status")
-        exts = [
-            make_extension(asn1.SingleResponseExtension, oid, value, critical) for oid, value, critical in extensions
-        ]
+        exts = [extension_entry(*_as_triple(item))[1] for item in extensions]
         if invalidity_date is not None:
             exts.append(
-                make_extension(asn1.SingleResponseExtension, asn1.OID.INVALIDITY_DATE,
-                     core.GeneralizedTime(to_generalized_time(invalidity_date)))
+                extension_entry(asn1.OID.INVALIDITY_DATE, generalized_time(to_generalized_time(invalidity_date)))[1]
             )
         single = _Single(
             cert_id,
@@ -838,7 +852,7 @@ class ResponseBuilder:
             None if next_update is None else to_generalized_time(next_update),
             None if revocation_time is None else to_generalized_time(revocation_time),
             None if revocation_reason is None else RevocationReason(revocation_reason),
-            tuple(exts),
+            b"".join(exts),
         )
         return self._replace(singles=(*self._singles, single))
 
@@ -860,15 +874,17 @@ class ResponseBuilder:
 
     def with_extended_revoke(self) -> ResponseBuilder:
         """Add id-pkix-ocsp-extended-revoke (RFC 6960 4.4.8): "revoked" for never-issued serials."""
-        return self.with_extension(asn1.OID.EXTENDED_REVOKE, asn1.ExtendedRevoke(), replace=True)
+        return self.with_extension(asn1.OID.EXTENDED_REVOKE, b"\x05\x00", replace=True)
 
     def with_extension(
-        self, oid: str, value: Any, *, critical: bool = False, replace: bool = False
+        self, oid: Any, value: Any = None, *, critical: Optional[bool] = None, replace: bool = False
     ) -> ResponseBuilder:
-        """Add any responseExtension: DER bytes of extnValue's contents or an asn1crypto value."""
-        ext = make_extension(asn1.ResponseDataExtension, oid, value, critical)
-        kept = tuple(e for e in self._extensions if not (replace and e["extn_id"].dotted == oid))
-        return self._replace(extensions=(*kept, ext))
+        """Add any responseExtension: ``oid`` is a dotted OID with ``value`` the extnValue
+        contents (DER bytes or an asn1crypto value), or an :class:`ocspkit.extensions.Extension`
+        (e.g. from :func:`ocspkit.extensions.crl_id`). ``replace`` drops earlier ones of that OID."""
+        entry = extension_entry(oid, value, critical)
+        kept = tuple(e for e in self._extensions if not (replace and e[0] == entry[0]))
+        return self._replace(extensions=(*kept, entry))
 
     def with_responder_id(self, by: str) -> ResponseBuilder:
         """``"name"`` (the signer's subject) or ``"key"`` (SHA-1 of its key, RFC 6960 4.2.1)."""
@@ -885,7 +901,7 @@ class ResponseBuilder:
         the signer's certificate alone is included."""
         from .crypto import load_certificate
 
-        return self._replace(certs=tuple(load_certificate(c) for c in certs))
+        return self._replace(certs=tuple(bytes(load_certificate(c).dump()) for c in certs))
 
     def sign(
         self,
@@ -902,64 +918,67 @@ class ResponseBuilder:
         ``now`` (default: the current time) gives producedAt and the thisUpdate of entries that
         have none. SHA-256 by default: SHA-1 signatures are deprecated (RFC 9155).
         """
-        from .crypto import key_hash, load_certificate, load_private_key, sign, signature_algorithm
+        from .crypto import load_private_key, sign
 
         if not self._singles:
             raise ValueError("a response needs at least one SingleResponse (add_response)")
         moment = to_generalized_time(now if now is not None else _dt.datetime.now(_dt.timezone.utc))
-        signer = load_certificate(cert)
+        signer = cert_facts(cert)
         private_key = load_private_key(key, password)
         if self._responder_id == "key":
-            responder_id = asn1.ResponderID(name="by_key", value=key_hash(signer.public_key))
+            responder_id = tlv(0xA2, tlv(0x04, signer.key_sha1))
         else:
-            responder_id = asn1.ResponderID(name="by_name", value=signer.subject)
-        responses = [self._single_asn1(single, moment) for single in self._singles]
-        data: dict = {  # type: ignore[type-arg]
-            "responder_id": responder_id,
-            "produced_at": self._produced_at or moment,
-            "responses": responses,
-        }
-        if self._extensions:
-            data["response_extensions"] = list(self._extensions)
-        tbs = asn1.ResponseData(data)
-        algorithm = signature_algorithm(private_key, hash_algorithm, pss=pss)
-        basic: dict = {  # type: ignore[type-arg]
-            "tbs_response_data": tbs,
-            "signature_algorithm": algorithm,
-            "signature": sign(private_key, tbs.dump(), algorithm),
-        }
-        certs = (signer,) if self._certs is None else self._certs
-        if certs:
-            basic["certs"] = list(certs)
-        response = asn1.OCSPResponse(
-            {
-                "response_status": 0,
-                "response_bytes": {
-                    "response_type": asn1.OID.BASIC,
-                    "response": core.ParsableOctetString(asn1.BasicOCSPResponse(basic).dump()),
-                },
-            }
+            responder_id = tlv(0xA1, signer.subject_der)
+        moment_der = generalized_time(moment)
+        responses = b"".join([_single_der(single, moment_der) for single in self._singles])
+        tbs = tlv(
+            0x30,
+            responder_id
+            + (moment_der if self._produced_at is None else generalized_time(self._produced_at))
+            + tlv(0x30, responses)
+            + (tlv(0xA1, tlv(0x30, b"".join(e[1] for e in self._extensions))) if self._extensions else b""),
         )
-        return load_response(response.dump(), strict=True, allow_unknown_critical=True)
+        algorithm, algorithm_der = signing_algorithm(private_key, hash_algorithm, pss)
+        signature = sign(private_key, tbs, algorithm)
+        certs = (signer.der,) if self._certs is None else self._certs
+        basic = tlv(
+            0x30,
+            tbs
+            + algorithm_der
+            + tlv(0x03, b"\x00" + signature)
+            + (tlv(0xA0, tlv(0x30, b"".join(certs))) if certs else b""),
+        )
+        der = tlv(0x30, b"\x0a\x01\x00" + tlv(0xA0, tlv(0x30, _BASIC_OID_TLV + tlv(0x04, basic))))
+        # The view reads the BasicOCSPResponse when first asked (tests hold what is written here
+        # to load_response(strict=True) reading back exactly what was built).
+        return OCSPResponse(der, ResponseStatus.SUCCESSFUL, asn1.OID.BASIC, basic)
 
-    @staticmethod
-    def _single_asn1(single: _Single, moment: _dt.datetime) -> Any:
-        if single.status is CertStatus.REVOKED:
-            info: dict = {"revocation_time": single.revocation_time}  # type: ignore[type-arg]
-            if single.revocation_reason is not None:
-                info["revocation_reason"] = int(single.revocation_reason)
-            status = asn1.CertStatus(name="revoked", value=asn1.RevokedInfo(info))
-        elif single.status is CertStatus.GOOD:
-            status = asn1.CertStatus(name="good", value=core.Null())
-        else:
-            status = asn1.CertStatus(name="unknown", value=asn1.UnknownInfo())
-        item: dict = {  # type: ignore[type-arg]
-            "cert_id": single.cert_id.asn1,
-            "cert_status": status,
-            "this_update": single.this_update or moment,
-        }
-        if single.next_update is not None:
-            item["next_update"] = single.next_update
-        if single.extensions:
-            item["single_extensions"] = list(single.extensions)
-        return asn1.SingleResponse(item)
+
+def _as_triple(item: Any) -> Tuple[Any, Any, Optional[bool]]:
+    """An ``extensions=`` item as extension_entry's arguments."""
+    if isinstance(item, Extension):
+        return item, None, None
+    oid, value, critical = item
+    return oid, value, critical
+
+
+def _single_der(single: _Single, moment_der: bytes) -> bytes:
+    """The DER of one SingleResponse (RFC 6960 4.2.1); ``moment_der`` is the default thisUpdate."""
+    if single.status is CertStatus.GOOD:
+        status = b"\x80\x00"  # good [0] IMPLICIT NULL
+    elif single.status is CertStatus.UNKNOWN:
+        status = b"\x82\x00"  # unknown [2] IMPLICIT UnknownInfo (NULL)
+    else:
+        assert single.revocation_time is not None  # checked by add_response
+        info = generalized_time(single.revocation_time)
+        if single.revocation_reason is not None:
+            info += tlv(0xA0, bytes((0x0A, 1, int(single.revocation_reason))))
+        status = tlv(0xA1, info)  # revoked [1] IMPLICIT RevokedInfo
+    return tlv(
+        0x30,
+        single.cert_id.dump()
+        + status
+        + (moment_der if single.this_update is None else generalized_time(single.this_update))
+        + (b"" if single.next_update is None else tlv(0xA0, generalized_time(single.next_update)))
+        + (tlv(0xA1, tlv(0x30, single.extensions)) if single.extensions else b""),
+    )

@@ -7,9 +7,12 @@ it (it is not skipped: a skipped test would hide a feature nobody checked).
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -54,3 +57,25 @@ def openssl_bin() -> str:
     if path is None:
         raise RuntimeError("the openssl command line is required for the interop tests")
     return path
+
+
+@pytest.fixture(scope="module")
+def pki() -> Any:
+    """A fresh ocspkit.testing.TestPKI per test module (root, intermediate, responder, leaves)."""
+    from ocspkit.testing import TestPKI
+
+    return TestPKI()
+
+
+def libcrypto_cdll(purpose: str) -> ctypes.CDLL:
+    """The system libcrypto (the one oscrypto uses), for tests that call OpenSSL's C functions.
+
+    Only on Linux: elsewhere the unversioned libcrypto may be another library (macOS aborts the
+    process when one loads its LibreSSL stub); the command-line tests run everywhere.
+    """
+    if not sys.platform.startswith("linux"):
+        pytest.skip(f"the ctypes {purpose} oracle is set up for Linux only")
+    name = ctypes.util.find_library("crypto")
+    if name is None:
+        raise RuntimeError("libcrypto not found; oscrypto needs it, so this should not happen")
+    return ctypes.CDLL(name)

@@ -25,11 +25,6 @@ def run(args: List[str], **kwargs: object) -> subprocess.CompletedProcess:  # ty
 
 
 @pytest.fixture(scope="module")
-def pki() -> TestPKI:
-    return TestPKI()
-
-
-@pytest.fixture(scope="module")
 def files(pki: TestPKI, tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("pki")
     (d / "root.pem").write_bytes(pki.root.cert_pem)

@@ -412,13 +412,12 @@ def pss_algorithm(
 @pytest.mark.parametrize(
     ("algorithm", "message"),
     [
-        (pss_algorithm(salt=20), r"salt length 20 with sha256"),
-        (pss_algorithm(salt=0), r"salt length 0 with sha256"),
+        (pss_algorithm(salt=5000), r"salt length 5000"),
         (pss_algorithm(mgf_hash="sha1"), r"MGF1 over sha1 and the message hash sha256"),
         (pss_algorithm(trailer=2), r"trailer field 2"),
         (pss_algorithm(hash_name="md5"), r"hash algorithm md5"),
     ],
-    ids=["salt20", "salt0", "mgf-sha1", "trailer2", "md5"],
+    ids=["salt5000", "mgf-sha1", "trailer2", "md5"],
 )
 def test_unsupported_pss_parameters(keyfiles: Dict[str, KeyFiles], algorithm: Any, message: str) -> None:
     signature = crypto.sign(
@@ -428,6 +427,27 @@ def test_unsupported_pss_parameters(keyfiles: Dict[str, KeyFiles], algorithm: An
     )
     with pytest.raises(UnsupportedError, match=message):
         crypto.verify_signature(keyfiles["rsa"].public, signature, DATA, algorithm)
+
+
+@pytest.mark.parametrize("salt", [0, 20, 32, 64, 222])
+def test_pss_verifies_with_the_declared_salt_length(keyfiles: Dict[str, KeyFiles], salt: int) -> None:
+    """RFC 4055 3.1: the parameters declare the salt length; pyca signs with exactly that many
+    octets (OpenSSL 3.0's default for PSS is the maximum, 222 for RSA-2048 with SHA-256)."""
+    pyca_key = serialization.load_pem_private_key(keyfiles["rsa"].private.read_bytes(), None)
+    assert isinstance(pyca_key, rsa.RSAPrivateKey)
+    h = hashes.SHA256()
+    signature = pyca_key.sign(DATA, padding.PSS(mgf=padding.MGF1(h), salt_length=salt), h)
+    crypto.verify_signature(keyfiles["rsa"].public, signature, DATA, pss_algorithm(salt=salt))
+    other = 20 if salt != 20 else 32
+    with pytest.raises(SignatureError):
+        crypto.verify_signature(keyfiles["rsa"].public, signature, DATA, pss_algorithm(salt=other))
+    if salt == 32:
+        crypto.verify_signature(
+            keyfiles["rsa"].public, crypto.sign(keyfiles["rsa"].private, DATA, pss_algorithm()), DATA, pss_algorithm()
+        )
+    else:
+        with pytest.raises(UnsupportedError, match="salt as long as the hash"):
+            crypto.sign(keyfiles["rsa"].private, DATA, pss_algorithm(salt=salt))
 
 
 def test_engine_errors_never_leak(keyfiles: Dict[str, KeyFiles]) -> None:

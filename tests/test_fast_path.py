@@ -162,11 +162,6 @@ def test_mutations_fast_equals_general(mutation: Tuple[str, bytes, bytes]) -> No
     compare("ocsp-response" if kind == "ocsp-request" else "ocsp-request", data)
 
 
-@pytest.fixture(scope="module")
-def pki() -> TestPKI:
-    return TestPKI()
-
-
 def test_built_messages_take_the_fast_path(pki: TestPKI) -> None:
     now = dt.datetime(2026, 2, 28, 12, 0, tzinfo=UTC)
     cid = ocspkit.CertID.from_issuer(pki.intermediate.cert_der, 0x1234)

@@ -19,12 +19,11 @@ import ctypes
 import ctypes.util
 import datetime as dt
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
-from conftest import MANIFEST, read_vector
+from conftest import MANIFEST, libcrypto_cdll, read_vector
 
 import ocspkit
 from ocspkit.asn1 import OID
@@ -50,11 +49,6 @@ N = bytes(range(1, 17))  # the nonce of the "N" messages
 M = bytes(range(101, 133))  # another nonce, 32 octets
 
 # --- fixtures ------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def pki() -> TestPKI:
-    return TestPKI()
 
 
 @pytest.fixture(scope="module")
@@ -125,14 +119,7 @@ class LibCrypto:
 
 @pytest.fixture(scope="session")
 def libcrypto() -> LibCrypto:
-    # Only on Linux: elsewhere the unversioned libcrypto may be another library (macOS aborts the
-    # process when one loads its LibreSSL stub). The command-line tests run everywhere.
-    if not sys.platform.startswith("linux"):
-        pytest.skip("the ctypes OCSP_check_nonce oracle is set up for Linux only")
-    name = ctypes.util.find_library("crypto")
-    if name is None:
-        raise RuntimeError("libcrypto not found; oscrypto needs it, so this should not happen")
-    return LibCrypto(ctypes.CDLL(name))
+    return LibCrypto(libcrypto_cdll("OCSP_check_nonce"))
 
 
 def openssl_nonce_verdict(

@@ -16,12 +16,12 @@ import ctypes
 import ctypes.util
 import datetime as dt
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 import pytest
+from conftest import libcrypto_cdll
 
 import ocspkit
 from ocspkit import asn1, crypto
@@ -192,11 +192,6 @@ def test_bad_durations(name: str) -> None:
 
 
 # --- SingleResponse convenience ---------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def pki() -> TestPKI:
-    return TestPKI()
 
 
 @pytest.fixture(scope="module")
@@ -413,12 +408,7 @@ class LibCrypto:
 def libcrypto() -> LibCrypto:
     # Linux only: elsewhere the unversioned libcrypto may be another library (macOS aborts the
     # process on its LibreSSL stub). The command-line tests above run everywhere.
-    if not sys.platform.startswith("linux"):
-        pytest.skip("the ctypes OCSP_check_validity oracle is set up for Linux only")
-    name = ctypes.util.find_library("crypto")
-    if name is None:
-        raise RuntimeError("libcrypto not found; oscrypto needs it, so this should not happen")
-    return LibCrypto(ctypes.CDLL(name))
+    return LibCrypto(libcrypto_cdll("OCSP_check_validity"))
 
 
 def gt(value: dt.datetime, fraction: str = "") -> str:

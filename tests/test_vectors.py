@@ -540,7 +540,7 @@ def test_response_matches_asn1crypto(entry: Dict[str, Any]) -> None:
         m.eq(
             "responder_id.name",
             rid.name.dump() if rid.name is not None else None,
-            ref_rid.chosen.dump(),
+            ref_rid.chosen.untag().dump(),
         )
         m.eq("responder_id.key_hash", rid.key_hash, None)
     else:
@@ -1149,9 +1149,9 @@ def _compare_responder_id_with_expect(
             rid.name is not None and rid.name == subject,
             f"{rid.name!r} != {subject.human_friendly!r}",
         )
-        # Byte-identical too. ResponderID.name is the [1] EXPLICIT-tagged asn1crypto Name, whose
-        # dump() includes that tag: untag() gives the Name's own DER.
-        m.eq(f"{label} DER", None if rid.name is None else rid.name.untag().dump(), subject.dump())
+        # Byte-identical too: ResponderID.name is the Name itself, without the [1] EXPLICIT tag.
+        m.eq(f"{label} DER", None if rid.name is None else rid.name.dump(), subject.dump())
+        m.eq(f"{label} name_der", rid.name_der, subject.dump())
     if "name" in want:
         # 'CN=rsa-2048-sha256-ocsp-crt (PrintableString)': one attribute, its value and string type.
         match = re.match(r"^(\w+)=(.*) \((\w+)\)$", want["name"])
