@@ -26,7 +26,7 @@ import re
 import threading
 from typing import Any, Dict, Optional, Tuple
 
-from .errors import OCSPError, OCSPTypeError
+from .errors import OCSPError, OCSPTypeError, OCSPValueError
 
 __all__ = [
     "ExtensionContext",
@@ -311,7 +311,7 @@ def oid_der(dotted: str) -> bytes:
         try:
             found = bytes(core.ObjectIdentifier(dotted).dump())
         except (ValueError, TypeError) as exc:
-            raise ValueError(f"not an OID: {dotted!r} ({exc})") from None
+            raise OCSPValueError(f"not an OID: {dotted!r} ({exc})") from None
         if len(_OIDS) < 4096:
             _OIDS[dotted] = found
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Optional
 
-from .errors import OCSPTypeError, ParseError
+from .errors import OCSPTypeError, OCSPValueError, ParseError
 
 __all__ = [
     "HASH_NAMES",
@@ -62,7 +62,7 @@ def to_utc(value: _dt.datetime, what: str = "time") -> _dt.datetime:
     if not isinstance(value, _dt.datetime):
         raise OCSPTypeError(f"{what} must be a datetime, got {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{what} must be timezone-aware (naive datetimes are ambiguous)")
+        raise OCSPValueError(f"{what} must be timezone-aware (naive datetimes are ambiguous)")
     return value.astimezone(UTC)
 
 

@@ -13,7 +13,7 @@ from asn1crypto import algos, core
 from . import asn1
 from ._fast import Slow, cert_facts, header, integer, integer_der, tlv
 from ._util import HASH_NAMES, hash_name
-from .errors import OCSPTypeError
+from .errors import OCSPTypeError, OCSPValueError
 
 __all__ = ["DEFAULT_CERTID_HASH", "CertID", "read_cert_id"]
 
@@ -224,7 +224,7 @@ def _asn1_hash_name(name: str) -> str:
         raise OCSPTypeError(f"hash_algorithm must be a str, got {type(name).__name__}")
     normal = name.lower().replace("-", "")
     if normal not in _SUPPORTED:
-        raise ValueError(f"unsupported CertID hash {name!r}; use one of {', '.join(_SUPPORTED)}")
+        raise OCSPValueError(f"unsupported CertID hash {name!r}; use one of {', '.join(_SUPPORTED)}")
     return normal
 
 

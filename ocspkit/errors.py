@@ -34,6 +34,7 @@ __all__ = [
     "NonceMismatch",
     "OCSPError",
     "OCSPTypeError",
+    "OCSPValueError",
     "ParseError",
     "RequestError",
     "ResponderNotAuthorized",
@@ -153,6 +154,11 @@ class StaleResponse(VerificationError):
 
 class OCSPTypeError(OCSPError, TypeError):
     """An argument of the wrong type, e.g. ``load_response(None)``. Also a ``TypeError``."""
+
+
+class OCSPValueError(OCSPError, ValueError):
+    """An argument of the right type with a value ocspkit cannot use, e.g. a naive datetime or
+    an unknown hash name. Also a ``ValueError``."""
 
 
 class RequestError(OCSPError):

@@ -22,7 +22,7 @@ from asn1crypto import core, x509
 from . import asn1 as _asn1
 from ._fast import extension_der
 from .asn1 import OID
-from .errors import OCSPTypeError, ParseError
+from .errors import OCSPTypeError, OCSPValueError, ParseError
 
 __all__ = [
     "Extension",
@@ -261,7 +261,7 @@ def _generalized_time(value: Any, what: str) -> core.GeneralizedTime:
     if not isinstance(value, _dt.datetime):
         raise OCSPTypeError(f"{what} must be a datetime, got {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise OCSPTypeError(f"{what} must be a timezone-aware datetime (naive datetimes are ambiguous)")
+        raise OCSPValueError(f"{what} must be a timezone-aware datetime (naive datetimes are ambiguous)")
     return core.GeneralizedTime(value.astimezone(_dt.timezone.utc).replace(microsecond=0))
 
 
@@ -269,7 +269,7 @@ def _ia5(value: Any, what: str) -> str:
     if not isinstance(value, str):
         raise OCSPTypeError(f"{what} must be a str, got {type(value).__name__}")
     if not value.isascii():
-        raise ValueError(f"{what} must be ASCII: it is written as an IA5String, got {value!r}")
+        raise OCSPValueError(f"{what} must be ASCII: it is written as an IA5String, got {value!r}")
     return value
 
 
@@ -281,7 +281,7 @@ def _uri(url: Any) -> Any:
     """
     text = _ia5(url, "url")
     if not text:
-        raise ValueError("url must not be empty")
+        raise OCSPValueError("url must not be empty")
     return x509.GeneralName.load(core.IA5String(text, implicit=6).dump())
 
 
@@ -309,7 +309,7 @@ def crl_id(
     ``ResponseBuilder.add_response``; the URL is written as given.
     """
     if url is None and number is None and time is None:
-        raise ValueError("a CrlID needs at least one of url, number, time (RFC 6960 4.4.2)")
+        raise OCSPValueError("a CrlID needs at least one of url, number, time (RFC 6960 4.4.2)")
     fields: dict = {}  # type: ignore[type-arg]
     if url is not None:
         fields["crl_url"] = _ia5(url, "url")
@@ -318,7 +318,7 @@ def crl_id(
             raise OCSPTypeError(f"number must be an int, got {type(number).__name__}")
         if number < 0:
             # RFC 5280 5.2.3: CRLNumber ::= INTEGER (0..MAX).
-            raise ValueError(f"a CRL number is non-negative (RFC 5280 5.2.3), got {number}")
+            raise OCSPValueError(f"a CRL number is non-negative (RFC 5280 5.2.3), got {number}")
         fields["crl_num"] = number
     if time is not None:
         fields["crl_time"] = _generalized_time(time, "time")
@@ -341,7 +341,7 @@ def acceptable_responses(*oids: str, critical: bool = False) -> Extension:
         try:
             values.append(_asn1.ResponseType(oid).dotted)
         except ValueError as error:
-            raise ValueError(f"not an OBJECT IDENTIFIER: {oid!r}") from error
+            raise OCSPValueError(f"not an OBJECT IDENTIFIER: {oid!r}") from error
     return _extension(_asn1.RequestExtension, OID.RESPONSE, _asn1.AcceptableResponses(values), critical)
 
 
@@ -372,10 +372,10 @@ def service_locator(
     """
     name = _name(issuer, "issuer")
     if locator is not None and urls:
-        raise ValueError("give urls or locator, not both")
+        raise OCSPValueError("give urls or locator, not both")
     if locator is None:
         if not urls:
-            raise ValueError("a ServiceLocator needs a locator: give at least one URL (RFC 6960 4.4.6)")
+            raise OCSPValueError("a ServiceLocator needs a locator: give at least one URL (RFC 6960 4.4.6)")
         access = [
             x509.AccessDescription({"access_method": "ocsp", "access_location": _uri(url)}) for url in urls
         ]
@@ -386,7 +386,7 @@ def service_locator(
         )
     elif len(locator) == 0:
         # RFC 5280 4.2.2.1: AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF AccessDescription.
-        raise ValueError("locator must hold at least one AccessDescription (RFC 5280 4.2.2.1)")
+        raise OCSPValueError("locator must hold at least one AccessDescription (RFC 5280 4.2.2.1)")
     value = _asn1.ServiceLocator({"issuer": name, "locator": locator})
     return _extension(_asn1.SingleRequestExtension, OID.SERVICE_LOCATOR, value, critical)
 
@@ -409,7 +409,7 @@ def certificate_issuer(*names: Any, critical: bool = True) -> Extension:
     """
     if not names:
         # RFC 5280 4.2.1.6: GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName.
-        raise ValueError("certificate_issuer needs at least one name (RFC 5280 4.2.1.6)")
+        raise OCSPValueError("certificate_issuer needs at least one name (RFC 5280 4.2.1.6)")
     general = []
     for name in names:
         if isinstance(name, x509.GeneralName):

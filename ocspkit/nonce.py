@@ -25,7 +25,7 @@ import dataclasses
 from typing import Optional, Tuple, Union
 
 from .enums import NonceCheck
-from .errors import NonceMismatch, OCSPTypeError
+from .errors import NonceMismatch, OCSPTypeError, OCSPValueError
 from .extensions import NonceForm, read_nonce
 from .request import OCSPRequest, wrapped_nonce
 from .response import BasicOCSPResponse, OCSPResponse
@@ -98,7 +98,7 @@ def _request_side(request: RequestLike) -> Tuple[Optional[bytes], Optional[bytes
     if isinstance(request, (bytes, bytearray)):
         nonce = bytes(request)
         if not nonce:
-            raise ValueError("a nonce must not be empty (RFC 8954 2.1); pass None for no nonce")
+            raise OCSPValueError("a nonce must not be empty (RFC 8954 2.1); pass None for no nonce")
         # The nonce as a client sent it: wrapped (RFC 6960 4.4.1, RFC 8954 2.1), as
         # RequestBuilder.with_nonce and OpenSSL's OCSP_request_add1_nonce write it.
         return wrapped_nonce(nonce), nonce, NonceForm.WRAPPED
@@ -252,7 +252,7 @@ def make_nonce(length: int = RFC8954_MAX_NONCE_LENGTH) -> bytes:
         raise OCSPTypeError(f"length must be an int, got {type(length).__name__}")
     # RFC 8954 2.1: the nonce is 1 to 32 octets long.
     if not RFC8954_MIN_NONCE_LENGTH <= length <= RFC8954_MAX_NONCE_LENGTH:
-        raise ValueError(f"nonce length must be 1..32 octets (RFC 8954 2.1), got {length}")
+        raise OCSPValueError(f"nonce length must be 1..32 octets (RFC 8954 2.1), got {length}")
     return random_bytes(length)
 
 
@@ -274,5 +274,5 @@ def nonce_length_ok(
         if not isinstance(bound, int) or isinstance(bound, bool):
             raise OCSPTypeError(f"{name} must be an int, got {type(bound).__name__}")
     if minimum < 0 or maximum < minimum:
-        raise ValueError(f"need 0 <= minimum <= maximum, got {minimum} and {maximum}")
+        raise OCSPValueError(f"need 0 <= minimum <= maximum, got {minimum} and {maximum}")
     return minimum <= len(nonce) <= maximum

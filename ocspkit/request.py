@@ -17,7 +17,7 @@ from . import asn1
 from ._der import Deviation, first_child, load_tree, pem_armor, to_der
 from ._fast import ExtensionContext, Slow, TreeView, cert_facts, header, signing_algorithm, tlv, tree_of, validated
 from .certid import CertID, read_cert_id
-from .errors import OCSPTypeError, ParseError
+from .errors import OCSPTypeError, OCSPValueError, ParseError
 from .extensions import (
     Extension,
     Extensions,
@@ -307,11 +307,11 @@ def nonce_value(nonce: Any) -> bytes:
         return os.urandom(DEFAULT_NONCE_LENGTH)
     if isinstance(nonce, int) and not isinstance(nonce, bool):
         if not 1 <= nonce <= 128:
-            raise ValueError(f"nonce length must be 1..128 octets (RFC 8954 recommends 32), got {nonce}")
+            raise OCSPValueError(f"nonce length must be 1..128 octets (RFC 8954 recommends 32), got {nonce}")
         return os.urandom(nonce)
     if isinstance(nonce, (bytes, bytearray)):
         if not nonce:
-            raise ValueError("a nonce must not be empty (RFC 8954 2.1)")
+            raise OCSPValueError("a nonce must not be empty (RFC 8954 2.1)")
         return bytes(nonce)
     raise OCSPTypeError(f"nonce must be True, a length or bytes, got {type(nonce).__name__}")
 
@@ -355,7 +355,7 @@ class RequestBuilder:
         single = b""
         if isinstance(service_locator, Extension):
             if service_locator.oid != asn1.OID.SERVICE_LOCATOR:
-                raise ValueError(f"service_locator must be a service locator extension, not {service_locator.name}")
+                raise OCSPValueError(f"service_locator must be a service locator extension, not {service_locator.name}")
             single = extension_entry(service_locator)[1]
         elif service_locator is not None:
             single = extension_entry(asn1.OID.SERVICE_LOCATOR, _service_locator(service_locator))[1]
@@ -429,7 +429,7 @@ class RequestBuilder:
 
     def _tbs(self, requestor_name: Optional[bytes]) -> bytes:
         if not self._entries:
-            raise ValueError("a request needs at least one CertID (add_cert / add_cert_id)")
+            raise OCSPValueError("a request needs at least one CertID (add_cert / add_cert_id)")
         requests = b"".join(
             [
                 tlv(0x30, e.cert_id.dump() + (tlv(0xA0, tlv(0x30, e.extensions)) if e.extensions else b""))

@@ -34,7 +34,7 @@ from ._fast import (
 from ._util import to_generalized_time, utc_from_asn1
 from .certid import CertID, read_cert_id
 from .enums import CertStatus, ResponderIDType, ResponseStatus, RevocationReason
-from .errors import OCSPTypeError, ParseError, UnsuccessfulResponse
+from .errors import OCSPTypeError, OCSPValueError, ParseError, UnsuccessfulResponse
 from .extensions import Extension, Extensions, NonceForm, extension_entry, read_nonce, refuse_unknown_critical
 
 __all__ = [
@@ -771,7 +771,7 @@ def unsuccessful_response(status: Union[ResponseStatus, int]) -> OCSPResponse:
     tryLater, sigRequired or unauthorized (OCSP_response_create with no basic response)."""
     status = ResponseStatus(status)
     if status is ResponseStatus.SUCCESSFUL:
-        raise ValueError("a successful response needs a BasicOCSPResponse: use ResponseBuilder")
+        raise OCSPValueError("a successful response needs a BasicOCSPResponse: use ResponseBuilder")
     return load_response(asn1.OCSPResponse({"response_status": int(status)}).dump(), strict=True)
 
 
@@ -837,9 +837,9 @@ class ResponseBuilder:
             raise OCSPTypeError(f"cert_id must be an ocspkit.CertID, got {type(cert_id).__name__}")
         status = CertStatus[status.upper()] if isinstance(status, str) else CertStatus(status)
         if status is CertStatus.REVOKED and revocation_time is None:
-            raise ValueError("a revoked status needs revocation_time")
+            raise OCSPValueError("a revoked status needs revocation_time")
         if status is not CertStatus.REVOKED and (revocation_time or revocation_reason is not None):
-            raise ValueError("revocation_time / revocation_reason only go with a revoked status")
+            raise OCSPValueError("revocation_time / revocation_reason only go with a revoked status")
         exts = [extension_entry(*_as_triple(item))[1] for item in extensions]
         if invalidity_date is not None:
             exts.append(
@@ -889,7 +889,7 @@ class ResponseBuilder:
     def with_responder_id(self, by: str) -> ResponseBuilder:
         """``"name"`` (the signer's subject) or ``"key"`` (SHA-1 of its key, RFC 6960 4.2.1)."""
         if by not in ("name", "key"):
-            raise ValueError('responder ID is "name" or "key"')
+            raise OCSPValueError('responder ID is "name" or "key"')
         return self._replace(responder_id=by)
 
     def with_produced_at(self, when: _dt.datetime) -> ResponseBuilder:
@@ -921,7 +921,7 @@ class ResponseBuilder:
         from .crypto import load_private_key, sign
 
         if not self._singles:
-            raise ValueError("a response needs at least one SingleResponse (add_response)")
+            raise OCSPValueError("a response needs at least one SingleResponse (add_response)")
         moment = to_generalized_time(now if now is not None else _dt.datetime.now(_dt.timezone.utc))
         signer = cert_facts(cert)
         private_key = load_private_key(key, password)

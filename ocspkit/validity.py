@@ -26,7 +26,7 @@ import math
 from typing import List, Optional, Tuple, Union
 
 from ._util import to_utc
-from .errors import OCSPTypeError, StaleResponse
+from .errors import OCSPTypeError, OCSPValueError, StaleResponse
 from .response import SingleResponse
 
 __all__ = [
@@ -58,15 +58,15 @@ def _duration(value: Seconds, what: str) -> _dt.timedelta:
         delta = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError(f"{what} must be a finite number of seconds, got {value!r}")
+            raise OCSPValueError(f"{what} must be a finite number of seconds, got {value!r}")
         try:
             delta = _dt.timedelta(seconds=value)
         except OverflowError:
-            raise ValueError(f"{what} of {value!r} seconds is out of range") from None
+            raise OCSPValueError(f"{what} of {value!r} seconds is out of range") from None
     else:
         raise OCSPTypeError(f"{what} must be a timedelta or a number of seconds, got {type(value).__name__}")
     if delta < _dt.timedelta(0):
-        raise ValueError(f"{what} must not be negative, got {value!r} (use None to turn max_age off)")
+        raise OCSPValueError(f"{what} must not be negative, got {value!r} (use None to turn max_age off)")
     return delta
 
 

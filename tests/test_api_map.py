@@ -37,7 +37,7 @@ from ocspkit.enums import (
     crl_reason_str,
     response_status_str,
 )
-from ocspkit.errors import OCSPTypeError, ParseError, UnsuccessfulResponse
+from ocspkit.errors import OCSPTypeError, OCSPValueError, ParseError, UnsuccessfulResponse
 from ocspkit.extensions import (
     Extension,
     Extensions,
@@ -924,7 +924,6 @@ def test_constructors_refuse_bad_arguments() -> None:
     issuer = {"common_name": "x"}
     # (function, args, kwargs); the functions are Any here because the arguments are wrong on purpose.
     wrong_types: List[Tuple[Any, Tuple[Any, ...], Dict[str, Any]]] = [
-        (crl_id, (), {"time": naive}), (archive_cutoff, (naive,), {}), (invalidity_date, (naive,), {}),
         (archive_cutoff, ("20200101000000Z",), {}), (crl_id, (b"http://x",), {}), (crl_id, (), {"number": "1"}),
         (crl_id, (), {"number": True}), (crl_id, ("http://x",), {"critical": 1}), (acceptable_responses, (1,), {}),
         (service_locator, ("CN=issuer", "http://x"), {}), (service_locator, (issuer, 5), {}),
@@ -934,22 +933,22 @@ def test_constructors_refuse_bad_arguments() -> None:
         with pytest.raises(OCSPTypeError):
             fn(*args, **kwargs)
     wrong_values: List[Tuple[Any, Tuple[Any, ...], Dict[str, Any]]] = [
+        (crl_id, (), {"time": naive}), (archive_cutoff, (naive,), {}), (invalidity_date, (naive,), {}),
         (crl_id, (), {}), (crl_id, (), {"number": -1}), (crl_id, ("http://\u00e4.example/",), {}),
         (acceptable_responses, ("not an oid",), {}), (service_locator, (issuer,), {}),
         (service_locator, (issuer, ""), {}), (service_locator, (issuer, "http://x"), {"locator": empty}),
         (service_locator, (issuer,), {"locator": empty}), (certificate_issuer, (), {}),
     ]
     for fn, args, kwargs in wrong_values:
-        with pytest.raises(ValueError):
+        with pytest.raises(OCSPValueError):
             fn(*args, **kwargs)
-    # OCSPTypeError is a TypeError too: misuse of the API, never an OCSP verdict about a message.
-    assert issubclass(OCSPTypeError, TypeError)
+    # Both are Python's own errors too: misuse of the API, never an OCSP verdict about a message.
+    assert issubclass(OCSPTypeError, TypeError) and issubclass(OCSPValueError, ValueError)
 
 
 def test_builders_take_the_constructed_extensions(
     pki: TestPKI, cert_ids: List[CertID], files: Path, openssl_bin: str
 ) -> None:
-    # Today the builders take (oid, value, critical); see docs/openssl-map.md for Extension objects.
     single_extensions = [
         crl_id("http://crl.example/ca.crl", 7, NOW - dt.timedelta(hours=1)),
         archive_cutoff(NOW - dt.timedelta(days=365)),

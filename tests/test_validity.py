@@ -165,9 +165,10 @@ def test_default_now_is_the_clock() -> None:
 def test_naive_datetimes_are_refused(field: str) -> None:
     values: Dict[str, Any] = {"this_update": T, "next_update": T + S, "now": T}
     values[field] = values[field].replace(tzinfo=None)
-    with pytest.raises(ValueError, match="timezone-aware") as info:
+    with pytest.raises(ocspkit.OCSPValueError, match="timezone-aware") as info:
         check_validity(values["this_update"], values["next_update"], now=values["now"])
-    assert not isinstance(info.value, ocspkit.OCSPError)  # API misuse, not a verdict
+    assert isinstance(info.value, ValueError)
+    assert not isinstance(info.value, ocspkit.VerificationError)  # API misuse, not a verdict
 
 
 @pytest.mark.parametrize("field", ["this_update", "next_update", "now"])
