@@ -216,8 +216,10 @@ class ExtensionContext:
     def __init__(self, extension_class: Any, id_class: Any) -> None:
         from asn1crypto import core
 
+        from .asn1 import OID
+
         self.extension_class = extension_class
-        self.nonce_oid = core.ObjectIdentifier("1.3.6.1.5.5.7.48.1.2").contents
+        self.nonce_oid = core.ObjectIdentifier(OID.NONCE).contents
         specs = extension_class._oid_specs
         #: OID contents -> None (raw value), "null" (a NULL value) or "walk" (validate the value)
         self.known: Dict[bytes, Optional[str]] = {}
@@ -333,17 +335,27 @@ class CertFacts:
     """What OCSP needs of a certificate, read once: its DER, subject Name DER, serial number,
     subjectPublicKey bits (RFC 6960 4.1.1) and their SHA-1 (the byKey responder ID, 4.2.1)."""
 
-    __slots__ = ("der", "key_bits", "key_sha1", "serial_number", "subject_der")
+    __slots__ = ("_issuer_hashes", "der", "key_bits", "key_sha1", "serial_number", "subject_der")
 
     def __init__(self, cert: Any) -> None:
-        from .crypto import hash_digest
-
         tbs = cert["tbs_certificate"]
         self.der = bytes(cert.dump())
         self.subject_der = bytes(tbs["subject"].dump())
         self.serial_number: int = tbs["serial_number"].native
         self.key_bits = bytes(tbs["subject_public_key_info"]["public_key"].contents[1:])
-        self.key_sha1 = hash_digest("sha1", self.key_bits)
+        self._issuer_hashes: Dict[str, Tuple[bytes, bytes]] = {}
+        self.key_sha1 = self.issuer_hashes("sha1")[1]
+
+    def issuer_hashes(self, algorithm: str) -> Tuple[bytes, bytes]:
+        """(issuerNameHash, issuerKeyHash) of CertIDs this certificate issues (RFC 6960 4.1.1):
+        the hashes of its DER subject Name and of its subjectPublicKey bits, remembered."""
+        found = self._issuer_hashes.get(algorithm)
+        if found is None:
+            from .crypto import hash_digest
+
+            found = (hash_digest(algorithm, self.subject_der), hash_digest(algorithm, self.key_bits))
+            self._issuer_hashes[algorithm] = found
+        return found
 
 
 # Certificates given as asn1crypto objects are remembered by identity (the entry keeps the
@@ -353,9 +365,10 @@ _FACTS: Dict[Any, Tuple[Any, CertFacts]] = {}
 
 def cert_facts(cert: Any) -> CertFacts:
     """:class:`CertFacts` of ``cert`` (anything ``crypto.load_certificate`` takes), remembered."""
-    key = cert if isinstance(cert, bytes) else id(cert)
+    by_value = isinstance(cert, bytes)
+    key = cert if by_value else id(cert)
     entry = _FACTS.get(key)
-    if entry is not None and entry[0] is cert:
+    if entry is not None and (by_value or entry[0] is cert):
         return entry[1]
     from .crypto import load_certificate
 

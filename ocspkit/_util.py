@@ -13,7 +13,6 @@ __all__ = [
     "to_generalized_time",
     "to_utc",
     "utc_from_asn1",
-    "version_number",
 ]
 
 UTC = _dt.timezone.utc
@@ -69,9 +68,3 @@ def to_utc(value: _dt.datetime, what: str = "time") -> _dt.datetime:
 def to_generalized_time(value: _dt.datetime) -> _dt.datetime:
     """The UTC instant truncated to whole seconds, as GeneralizedTime is written (no fractions)."""
     return to_utc(value).replace(microsecond=0)
-
-
-def version_number(value: Any) -> int:
-    """The integer of an asn1crypto Version (``v1`` is 0)."""
-    native = value.native
-    return 0 if native == "v1" else int(native)

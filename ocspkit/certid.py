@@ -15,19 +15,13 @@ from ._fast import Slow, cert_facts, header, integer, integer_der, tlv
 from ._util import HASH_NAMES, hash_name
 from .errors import OCSPTypeError, OCSPValueError
 
-__all__ = ["DEFAULT_CERTID_HASH", "CertID", "read_cert_id"]
+__all__ = ["ALGORITHM_DER", "DEFAULT_CERTID_HASH", "CertID", "read_cert_id"]
 
 # SHA-1: what nearly every deployed responder expects and what RFC 5019 2.1.1 mandates for
 # lightweight responders; pass hash_algorithm="sha256" for responders that accept it.
 DEFAULT_CERTID_HASH = "sha1"
 
 _SUPPORTED = ("sha1", "sha224", "sha256", "sha384", "sha512")
-
-
-def _digest(algorithm: str, data: bytes) -> bytes:
-    from .crypto import hash_digest
-
-    return hash_digest(algorithm, data)
 
 
 class CertID:
@@ -80,7 +74,7 @@ class CertID:
         name = _asn1_hash_name(hash_algorithm)
         name_hash, key_hash = bytes(issuer_name_hash), bytes(issuer_key_hash)
         # Explicit NULL parameters, as OpenSSL writes them (byte-identical requests).
-        der = tlv(0x30, _ALGORITHM_DER[name] + tlv(0x04, name_hash) + tlv(0x04, key_hash) + integer_der(serial_number))
+        der = tlv(0x30, ALGORITHM_DER[name] + tlv(0x04, name_hash) + tlv(0x04, key_hash) + integer_der(serial_number))
         return cls._make(name, name_hash, key_hash, serial_number, der)
 
     @classmethod
@@ -198,25 +192,12 @@ class CertID:
 
 
 # AlgorithmIdentifier DER of each CertID hash, with explicit NULL parameters as OpenSSL writes.
-_ALGORITHM_DER = {
+ALGORITHM_DER = {
     name: algos.DigestAlgorithm({"algorithm": name, "parameters": core.Null()}).dump() for name in _SUPPORTED
 }
 
-# Remembered (issuerNameHash, issuerKeyHash) by (issuer Name DER, issuer key bits, hash).
-_HASHES: Dict[Tuple[bytes, bytes, str], Tuple[bytes, bytes]] = {}
-
-
 def _issuer_hashes(issuer: Any, algorithm: str) -> Tuple[bytes, bytes]:
-    facts = cert_facts(issuer)
-    cache_key = (facts.subject_der, facts.key_bits, algorithm)
-    found = _HASHES.get(cache_key)
-    if found is None:
-        # RFC 6960 4.1.1: the hashes of the issuer's DER Name and of its subjectPublicKey bits.
-        found = (_digest(algorithm, facts.subject_der), _digest(algorithm, facts.key_bits))
-        if len(_HASHES) >= 256:
-            _HASHES.clear()
-        _HASHES[cache_key] = found
-    return found
+    return cert_facts(issuer).issuer_hashes(algorithm)
 
 
 def _asn1_hash_name(name: str) -> str:
@@ -229,19 +210,19 @@ def _asn1_hash_name(name: str) -> str:
 
 
 # The fast reader's table: AlgorithmIdentifier DER -> hash name, with and without NULL parameters.
-_HASH_BY_ALGORITHM_DER: Dict[bytes, str] = {}
+_HASH_BYALGORITHM_DER: Dict[bytes, str] = {}
 for _oid, _asn1_name in algos.DigestAlgorithmId._map.items():
     if _asn1_name in HASH_NAMES:
         _oid_tlv = core.ObjectIdentifier(_oid).dump()
-        _HASH_BY_ALGORITHM_DER[tlv(0x30, _oid_tlv + b"\x05\x00")] = HASH_NAMES[_asn1_name]
-        _HASH_BY_ALGORITHM_DER[tlv(0x30, _oid_tlv)] = HASH_NAMES[_asn1_name]
+        _HASH_BYALGORITHM_DER[tlv(0x30, _oid_tlv + b"\x05\x00")] = HASH_NAMES[_asn1_name]
+        _HASH_BYALGORITHM_DER[tlv(0x30, _oid_tlv)] = HASH_NAMES[_asn1_name]
 
 
 def read_cert_id(d: bytes, p: int, end: int) -> Tuple[CertID, int]:
     """The fast reader (see :mod:`ocspkit._fast`): the DER CertID at ``d[p]`` and its end."""
     s, e = header(d, p, end, 0x30)
     a = header(d, s, e, 0x30)[1]
-    name = _HASH_BY_ALGORITHM_DER[d[s:a]]
+    name = _HASH_BYALGORITHM_DER[d[s:a]]
     hs, he = header(d, a, e, 0x04)
     ks, ke = header(d, he, e, 0x04)
     ss, se = header(d, ke, e, 0x02)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple
 
 from asn1crypto import core, x509
 
@@ -33,7 +33,6 @@ __all__ = [
     "certificate_issuer",
     "crl_id",
     "invalidity_date",
-    "make_extension",
     "read_nonce",
     "refuse_unknown_critical",
     "service_locator",
@@ -212,21 +211,6 @@ def read_nonce(raw_value: bytes) -> Tuple[bytes, NonceForm]:
     return raw_value, NonceForm.RAW
 
 
-def nonce_of(extensions: Extensions) -> Union[Tuple[bytes, NonceForm], Tuple[None, None]]:
-    """(nonce, form) of the nonce extension in ``extensions``, or (None, None)."""
-    ext = extensions.get("nonce")
-    if ext is None:
-        return None, None
-    return read_nonce(ext.raw_value)
-
-
-def make_extension(cls: Any, oid: str, value: Any, critical: bool = False) -> Any:
-    """An asn1crypto extension of class ``cls`` (one of ocspkit.asn1's Extension classes);
-    ``value`` is the extnValue contents as DER bytes or an asn1crypto value."""
-    der = value if isinstance(value, bytes) else value.dump()
-    return cls({"extn_id": oid, "critical": critical, "extn_value": core.ParsableOctetString(der)})
-
-
 def refuse_unknown_critical(extension_types: Tuple[Any, ...]) -> Callable[[Any, str], None]:
     """A load-time check (``_der.load_tree``'s ``on_extension``) that refuses a critical
     extension of one of ``extension_types`` whose OID is not known in its context."""
@@ -249,7 +233,7 @@ def _extension(cls: Any, oid: str, value: Any, critical: bool) -> Extension:
     """An Extension view of a new extension of class ``cls``, read back as a parsed one would be."""
     if not isinstance(critical, bool):
         raise OCSPTypeError(f"critical must be a bool, got {type(critical).__name__}")
-    return Extension(cls.load(make_extension(cls, oid, value, critical).dump()))
+    return Extension(cls.load(extension_der(oid, value, critical)))
 
 
 def _generalized_time(value: Any, what: str) -> core.GeneralizedTime:

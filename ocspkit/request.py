@@ -77,12 +77,11 @@ class OCSPRequest(TreeView):
 
     _SPEC = asn1.OCSPRequest
 
-    __slots__ = ("_asn1", "_der", "_ext", "_name", "_nonce", "_requests", "_signature", "_tbs_end", "deviations")
+    __slots__ = ("_asn1", "_der", "_ext", "_name", "_nonce", "_requests", "_signature", "deviations")
 
     def __init__(
         self,
         der: bytes,
-        tbs_end: int,
         requests: Tuple[Request, ...],
         requestor_name: Any = None,
         extensions: Any = None,
@@ -92,7 +91,6 @@ class OCSPRequest(TreeView):
         tree: Any = None,
     ) -> None:
         self._der = der
-        self._tbs_end = tbs_end
         self._requests = requests
         self._name = requestor_name  # None, GeneralName DER, or an asn1crypto GeneralName
         self._ext = extensions  # None, the DER of the Extensions, or an asn1crypto value
@@ -111,7 +109,6 @@ class OCSPRequest(TreeView):
         signature = tree["optional_signature"]
         return cls(
             der,
-            -1,  # tbsRequest is sliced out with first_child (BER lengths too)
             tuple(Request._from_tree(r) for r in tbs["request_list"]),
             # The GeneralName itself, without the [1] EXPLICIT tag asn1crypto keeps on the field.
             None if name.__class__.__name__ == "Void" else first_child(bytes(name.dump())),
@@ -132,11 +129,7 @@ class OCSPRequest(TreeView):
     @property
     def tbs_request_bytes(self) -> bytes:
         """tbsRequest exactly as received: what a request signature covers."""
-        end = self._tbs_end
-        if end < 0:
-            return first_child(self._der)
-        n = self._der[1]
-        return self._der[2 if n < 0x80 else 2 + (n & 0x7F) : end]
+        return first_child(self._der)
 
     # --- fields ----------------------------------------------------------------------------
 
@@ -261,7 +254,7 @@ def _read_request(d: bytes, allow_critical: bool) -> OCSPRequest:
             validated(asn1.Signature, signature)
     except (Slow, IndexError, KeyError):
         raise Slow from None
-    return OCSPRequest(d, te, tuple(requests), name, extensions, nonce, signature)
+    return OCSPRequest(d, tuple(requests), name, extensions, nonce, signature)
 
 
 def load_request(data: Any, *, strict: bool = False, allow_unknown_critical: bool = False) -> OCSPRequest:

@@ -24,6 +24,7 @@ from ._fast import (
     check_day,
     generalized_time,
     header,
+    oid_der,
     signing_algorithm,
     time_value,
     tlv,
@@ -32,7 +33,7 @@ from ._fast import (
     validated,
 )
 from ._util import to_generalized_time, utc_from_asn1
-from .certid import CertID, read_cert_id
+from .certid import ALGORITHM_DER, CertID, read_cert_id
 from .enums import CertStatus, ResponderIDType, ResponseStatus, RevocationReason
 from .errors import OCSPTypeError, OCSPValueError, ParseError, UnsuccessfulResponse
 from .extensions import Extension, Extensions, NonceForm, extension_entry, read_nonce, refuse_unknown_critical
@@ -243,13 +244,11 @@ class BasicOCSPResponse(TreeView):
         "_responses",
         "_sig_alg",
         "_signature",
-        "_tbs_end",
     )
 
     def __init__(
         self,
         der: bytes,
-        tbs_end: int,
         responder_id: ResponderID,
         produced_at: Union[bytes, _dt.datetime],
         responses: Tuple[SingleResponse, ...],
@@ -262,7 +261,6 @@ class BasicOCSPResponse(TreeView):
     ) -> None:
         #: The BasicOCSPResponse bytes as received (the responseBytes OCTET STRING's value).
         self._der = der
-        self._tbs_end = tbs_end
         self._responder_id = responder_id
         self._produced_at = produced_at
         self._responses = responses
@@ -283,7 +281,6 @@ class BasicOCSPResponse(TreeView):
         certs = tree["certs"]
         return cls(
             der,
-            -1,  # tbsResponseData is sliced out with first_child (BER lengths too)
             ResponderID._from_tree(data["responder_id"]),
             produced_at,
             tuple(SingleResponse._from_tree(s) for s in data["responses"]),
@@ -299,8 +296,7 @@ class BasicOCSPResponse(TreeView):
     @property
     def tbs_response_data_bytes(self) -> bytes:
         """tbsResponseData exactly as received: what the signature covers (never a re-encoding)."""
-        end = self._tbs_end
-        return first_child(self._der) if end < 0 else self._der[_content_start(self._der) : end]
+        return first_child(self._der)
 
     @property
     def version(self) -> int:
@@ -378,12 +374,6 @@ class BasicOCSPResponse(TreeView):
                 if single.cert_id.matches(cert_id, issuer):
                     return single
         return None
-
-
-def _content_start(der: bytes) -> int:
-    """Offset of the contents of the DER TLV at the start of ``der``."""
-    n = der[1]
-    return 2 if n < 0x80 else 2 + (n & 0x7F)
 
 
 class OCSPResponse(TreeView):
@@ -495,7 +485,7 @@ class OCSPResponse(TreeView):
 
 _STATUS_BY_VALUE = {int(s): s for s in ResponseStatus}
 _REASON_BY_VALUE = {int(r): r for r in RevocationReason}
-_BASIC_OID_TLV = b"\x06\x09\x2b\x06\x01\x05\x05\x07\x30\x01\x01"
+_BASIC_OID_TLV = oid_der(asn1.OID.BASIC)
 _SINGLE_CONTEXT = ExtensionContext(asn1.SingleResponseExtension, asn1.SingleResponseExtensionId)
 _RESPONSE_CONTEXT = ExtensionContext(asn1.ResponseDataExtension, asn1.ResponseDataExtensionId)
 
@@ -506,8 +496,8 @@ _T = rb"((?!0000)\d{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[
 # hash, key hash, SHA-256 name hash, key hash, serial length.
 _SINGLE_HEAD = re.compile(
     rb"\x30(?:([\x00-\x7f])|\x81([\x80-\xff]))\x30([\x00-\x7f])"
-    rb"(?:\x30\x09\x06\x05\x2b\x0e\x03\x02\x1a\x05\x00\x04\x14(.{20})\x04\x14(.{20})"
-    rb"|\x30\x0d\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01\x05\x00\x04\x20(.{32})\x04\x20(.{32}))"
+    rb"(?:" + re.escape(ALGORITHM_DER["sha1"]) + rb"\x04\x14(.{20})\x04\x14(.{20})"
+    rb"|" + re.escape(ALGORITHM_DER["sha256"]) + rb"\x04\x20(.{32})\x04\x20(.{32}))"
     rb"\x02([\x01-\x7f])",
     re.S,
 )
@@ -682,7 +672,7 @@ def _read_basic(d: bytes, allow_critical: bool) -> BasicOCSPResponse:
             ls = e
         certs = tuple(found)
     return BasicOCSPResponse(
-        d, te, responder_id, produced_at, singles, extensions, nonce, signature_algorithm, d[ss + 1 : se], certs
+        d, responder_id, produced_at, singles, extensions, nonce, signature_algorithm, d[ss + 1 : se], certs
     )
 
 
@@ -705,7 +695,7 @@ def _read_response(der: bytes, allow_critical: bool) -> OCSPResponse:
         s2, e2 = header(der, s1, e1, 0x30)
         if e1 != e or e2 != e1 or not der.startswith(_BASIC_OID_TLV, s2):
             raise Slow
-        s3, e3 = header(der, s2 + 11, e2, 0x04)
+        s3, e3 = header(der, s2 + len(_BASIC_OID_TLV), e2, 0x04)
         if e3 != e2:
             raise Slow
         basic = _read_basic(der[s3:e3], allow_critical)

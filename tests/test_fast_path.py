@@ -236,3 +236,15 @@ def test_writer_primitives_match_asn1crypto() -> None:
         assert tlv(0x04, b"a" * size) == core.OctetString(b"a" * size).dump()
     when = dt.datetime(2026, 11, 20, 1, 2, 3, tzinfo=UTC)
     assert generalized_time(when) == core.GeneralizedTime(when).dump()
+
+
+def test_certificate_facts_remembered_by_value_for_bytes(pki: TestPKI) -> None:
+    from ocspkit._fast import cert_facts
+
+    first = cert_facts(bytes(pki.responder.cert_der))
+    again = cert_facts(bytearray(pki.responder.cert_der).__bytes__())  # an equal, distinct bytes object
+    assert again is first
+    assert first.issuer_hashes("sha1") == (
+        ocspkit.CertID.from_issuer(pki.responder.cert_der, 1).issuer_name_hash,
+        ocspkit.CertID.from_issuer(pki.responder.cert_der, 1).issuer_key_hash,
+    )
