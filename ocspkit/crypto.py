@@ -428,15 +428,7 @@ def _load_private_info(info: Any, public_info: Any) -> PrivateKey:
     algorithm, _, _ = _key_properties(info, "private key")
     if algorithm in _EDDSA_NAMES:
         return PrivateKey(info, None, public_info)
-    asymmetric, _ = _engine()
-    errors = _oscrypto_compat.engine_errors()
-    try:
-        engine_key = asymmetric.load_private_key(info)
-    except errors.AsymmetricKeyError as exc:
-        raise UnsupportedError(f"oscrypto cannot use this {algorithm} private key: {exc}") from exc
-    except Exception as exc:
-        raise ParseError(f"cannot load the {algorithm} private key: {exc}") from exc
-    return PrivateKey(info, engine_key, public_info)
+    return PrivateKey(info, _engine_key("private key", info, algorithm), public_info)
 
 
 def _private_from_bytes(data: bytes, password: Optional[bytes], origin: str) -> PrivateKey:
@@ -567,15 +559,20 @@ def _load_public_info(info: Any) -> PublicKey:
     algorithm, _, _ = _key_properties(info, "public key")
     if algorithm in _EDDSA_NAMES:
         return PublicKey(info)
+    return PublicKey(info, _engine_key("public key", info, algorithm))
+
+
+def _engine_key(kind: str, info: Any, algorithm: str) -> Any:
+    """The oscrypto key object for a private or public key ``info``, errors made ocspkit's."""
     asymmetric, _ = _engine()
     errors = _oscrypto_compat.engine_errors()
+    load = asymmetric.load_private_key if kind == "private key" else asymmetric.load_public_key
     try:
-        engine_key = asymmetric.load_public_key(info)
+        return load(info)
     except errors.AsymmetricKeyError as exc:
-        raise UnsupportedError(f"oscrypto cannot use this {algorithm} public key: {exc}") from exc
+        raise UnsupportedError(f"oscrypto cannot use this {algorithm} {kind}: {exc}") from exc
     except Exception as exc:
-        raise ParseError(f"cannot load the {algorithm} public key: {exc}") from exc
-    return PublicKey(info, engine_key)
+        raise ParseError(f"cannot load the {algorithm} {kind}: {exc}") from exc
 
 
 def _parse_certificate(der: bytes, origin: str) -> Any:
