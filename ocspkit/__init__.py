@@ -66,18 +66,33 @@ from .response import (
     unsuccessful_response,
 )
 from .validity import check_single_response_validity, check_validity
+from .verify import (
+    Authorization,
+    CertificateStatus,
+    Check,
+    TrustedCertificate,
+    Verdict,
+    VerifyFlags,
+    check_status,
+    load_trusted_certificates,
+    verify_request,
+    verify_response,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_CERTID_HASH",
     "DEFAULT_NONCE_LENGTH",
+    "Authorization",
     "BackendError",
     "BasicOCSPResponse",
     "CertID",
     "CertIDMismatch",
     "CertStatus",
+    "CertificateStatus",
     "ChainError",
+    "Check",
     "Extension",
     "Extensions",
     "NonceCheck",
@@ -104,9 +119,12 @@ __all__ = [
     "SingleResponse",
     "StaleResponse",
     "TransportError",
+    "TrustedCertificate",
     "UnsuccessfulResponse",
     "UnsupportedError",
+    "Verdict",
     "VerificationError",
+    "VerifyFlags",
     "__version__",
     "acceptable_responses",
     "archive_cutoff",
@@ -114,6 +132,7 @@ __all__ = [
     "certificate_issuer",
     "check_nonce",
     "check_single_response_validity",
+    "check_status",
     "check_validity",
     "compare_nonces",
     "copy_nonce",
@@ -122,10 +141,13 @@ __all__ = [
     "invalidity_date",
     "load_request",
     "load_response",
+    "load_trusted_certificates",
     "make_nonce",
     "nonce_length_ok",
     "require_nonce",
     "response_status_str",
     "service_locator",
     "unsuccessful_response",
+    "verify_request",
+    "verify_response",
 ]

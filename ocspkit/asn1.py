@@ -64,6 +64,7 @@ __all__ = [
     "TBSRequest",
     "UnknownInfo",
     "Version",
+    "X509CertAux",
     "load",
 ]
 
@@ -481,3 +482,16 @@ def load(spec: Any, data: bytes, *, strict: bool = False) -> Any:
     der = to_der(data, (), spec.__name__)
     tree, _ = load_tree(spec, der, strict=strict)
     return tree
+
+
+class X509CertAux(core.Sequence):
+    """OpenSSL's X509_CERT_AUX: the trust settings that follow the certificate in a ``TRUSTED
+    CERTIFICATE`` PEM block (``openssl x509 -addtrust``); not part of RFC 6960."""
+
+    _fields = [
+        ("trust", core.SequenceOf, {"optional": True, "spec": core.ObjectIdentifier}),
+        ("reject", core.SequenceOf, {"implicit": 0, "optional": True, "spec": core.ObjectIdentifier}),
+        ("alias", core.UTF8String, {"optional": True}),
+        ("keyid", core.OctetString, {"optional": True}),
+        ("other", core.Any, {"implicit": 1, "optional": True}),
+    ]

@@ -95,6 +95,9 @@ class VerificationError(OCSPError):
     """A verification step failed. ``reason`` is a short machine-readable tag of the step."""
 
     reason = "verification"
+    #: The checks (:class:`ocspkit.verify.Check`) that passed before this one failed, when raised
+    #: by :mod:`ocspkit.verify`.
+    checks: Tuple[object, ...] = ()
 
     def __init__(self, message: str, *, reason: Optional[str] = None):
         if reason is not None:
@@ -124,6 +127,8 @@ class ChainError(VerificationError):
     """The signer's certificate chain does not lead to a trust anchor at the given time."""
 
     reason = "chain"
+    #: OpenSSL's X509_verify_cert_error_string for the failure ("certificate has expired", ...).
+    openssl_error: Optional[str] = None
 
 
 class CertIDMismatch(VerificationError):
