@@ -983,18 +983,49 @@ def sign(
     return bytes(signature)
 
 
+# What a signature AlgorithmIdentifier means, by its DER: (scheme, key algorithm, hash, label,
+# PSS salt length). Messages from one signer repeat one algorithm, so it is read once.
+_DESCRIPTIONS: Dict[bytes, Tuple[str, str, str, str, int]] = {}
+
+
+def _description(algorithm: Any) -> Tuple[str, str, str, str, int]:
+    if isinstance(algorithm, (bytes, bytearray)):
+        der = bytes(algorithm)
+    else:
+        try:
+            der = bytes(algorithm.dump())
+        except Exception as exc:
+            raise SignatureError(f"malformed signature algorithm identifier: {exc}") from exc
+    found = _DESCRIPTIONS.get(der)
+    if found is not None:
+        return found
+    if isinstance(algorithm, (bytes, bytearray)):
+        try:
+            algorithm = algos.SignedDigestAlgorithm.load(der, strict=True)
+        except Exception as exc:
+            raise SignatureError(f"malformed signature algorithm identifier: {exc}") from exc
+    scheme, key_algorithm, hash_name, label = _describe(algorithm, SignatureError)
+    salt_length = _check_pss_parameters(algorithm["parameters"])[1] if scheme == "pss" else 0
+    found = (scheme, key_algorithm, hash_name, label, salt_length)
+    with _cache_lock:
+        if len(_DESCRIPTIONS) >= 256:
+            _DESCRIPTIONS.clear()
+        _DESCRIPTIONS[der] = found
+    return found
+
+
 def verify_signature(public_key: object, signature: bytes, data: bytes, algorithm: Any) -> None:
     """Check that ``signature`` over ``data`` verifies with ``public_key`` under ``algorithm``.
 
     ``public_key`` is anything :func:`load_public_key` accepts; ``algorithm`` is the
-    signature's ``asn1crypto.algos.SignedDigestAlgorithm``. Returns None on success.
+    signature's ``asn1crypto.algos.SignedDigestAlgorithm`` or its DER. Returns None on success.
 
     :raises ocspkit.errors.SignatureError: the signature is wrong, malformed, or made for
         another key type than ``public_key``.
     :raises ocspkit.errors.UnsupportedError: Ed25519/Ed448, unknown OIDs, RSASSA-PSS parameters
         other than MGF1(same hash) and trailer field 1 (any declared salt length is verified).
     """
-    scheme, key_algorithm, hash_name, label = _describe(algorithm, SignatureError)
+    scheme, key_algorithm, hash_name, label, salt_length = _description(algorithm)
     if scheme == "eddsa":
         raise UnsupportedError(f"{label} signatures are not supported by the oscrypto engine")
     key = load_public_key(public_key)
@@ -1013,7 +1044,6 @@ def verify_signature(public_key: object, signature: bytes, data: bytes, algorith
             asymmetric.rsa_pkcs1v15_verify(key._engine, sig, message, hash_name)
         elif scheme == "pss":
             # The salt length the parameters declare (OpenSSL 3 signs with the maximum by default).
-            salt_length = _check_pss_parameters(algorithm["parameters"])[1]
             _oscrypto_compat.rsa_pss_verify(key._engine, sig, message, hash_name, salt_length)
         elif scheme == "ecdsa":
             asymmetric.ecdsa_verify(key._engine, sig, message, hash_name)

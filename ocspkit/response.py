@@ -342,6 +342,12 @@ class BasicOCSPResponse(TreeView):
         return self._sig_alg
 
     @property
+    def signature_algorithm_der(self) -> bytes:
+        """The DER of signatureAlgorithm, as received."""
+        value = self._sig_alg
+        return value if isinstance(value, bytes) else bytes(value.dump())
+
+    @property
     def signature(self) -> bytes:
         """The signature bytes."""
         return self._signature

@@ -37,7 +37,8 @@ import dataclasses
 import datetime as _dt
 import enum
 import threading
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from collections.abc import Iterable
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from asn1crypto import pem, x509
 
@@ -113,6 +114,15 @@ class VerifyFlags(enum.IntFlag):
     TRUSTOTHER = 0x200
     #: Any trusted certificate may end the chain, not only a self-signed one (-partial_chain).
     PARTIAL_CHAIN = 0x1000
+
+
+# The flags as plain ints: IntFlag's operators run in Python, these in C (verification is hot).
+_NOINTERN, _NOSIGS, _NOCHAIN, _NOVERIFY, _NOEXPLICIT, _NOCHECKS, _TRUSTOTHER, _PARTIAL_CHAIN = (
+    int(flag) for flag in (
+        VerifyFlags.NOINTERN, VerifyFlags.NOSIGS, VerifyFlags.NOCHAIN, VerifyFlags.NOVERIFY,
+        VerifyFlags.NOEXPLICIT, VerifyFlags.NOCHECKS, VerifyFlags.TRUSTOTHER, VerifyFlags.PARTIAL_CHAIN,
+    )
+)
 
 
 class Authorization(str, enum.Enum):
@@ -251,6 +261,7 @@ class _Cert:
     """What verification needs of a certificate, read once per DER (see :func:`_cert`)."""
 
     __slots__ = (
+        "_anchor",
         "_public_key",
         "akid_issuer",
         "akid_keyid",
@@ -263,7 +274,9 @@ class _Cert:
         "facts",
         "issuer",
         "issuer_der",
+        "issuer_key",
         "key_usage",
+        "label",
         "nocheck",
         "not_after",
         "not_before",
@@ -272,6 +285,8 @@ class _Cert:
         "self_signed",
         "ski",
         "spki",
+        "spki_der",
+        "subject_key",
     )
 
     def __init__(self, cert: Any, der: bytes) -> None:
@@ -281,11 +296,18 @@ class _Cert:
         self.facts = CertFacts(cert)
         self.issuer = tbs["issuer"]
         self.issuer_der = bytes(self.issuer.dump())
+        # Names compared as OpenSSL's X509_NAME_cmp does, on a canonical form (RFC 5280 7.1):
+        # asn1crypto's normalized ``hashable``, computed once per certificate.
+        self.subject_key = _name_key(tbs["subject"])
+        self.issuer_key = _name_key(self.issuer)
         self.spki = tbs["subject_public_key_info"]
+        self.spki_der = bytes(self.spki.dump())
+        self.label = _name_text(tbs["subject"])
         validity = tbs["validity"]
         self.not_before = _parse_time(validity["not_before"])
         self.not_after = _parse_time(validity["not_after"])
         self._public_key: Optional[crypto.PublicKey] = None
+        self._anchor: Optional[_Anchor] = None
         bc = cert.basic_constraints_value
         ku = cert.key_usage_value
         self.key_usage = None if ku is None else frozenset(ku.native)
@@ -303,7 +325,7 @@ class _Cert:
             if ext["critical"].native and ext["extn_id"].dotted not in _KNOWN_CRITICAL
         )
         self.path_len: Optional[int] = None
-        self.self_issued = self.issuer_der == self.facts.subject_der or self.issuer == tbs["subject"]
+        self.self_issued = self.issuer_der == self.facts.subject_der or self.issuer_key == self.subject_key
         # OpenSSL EXFLAG_SS: self-issued, and the AKID (if any) does not point to another key.
         self.self_signed = self.self_issued and (
             self.akid_keyid is None or self.ski is None or self.akid_keyid == self.ski
@@ -340,19 +362,46 @@ class _Cert:
         return key
 
     @property
-    def label(self) -> str:
-        return _describe_cert(self.cert)
+    def anchor(self) -> _Anchor:
+        """This certificate as a plain trust anchor (no trust settings), made once."""
+        anchor = self._anchor
+        if anchor is None:
+            anchor = self._anchor = _Anchor(self, TrustedCertificate(self.cert))
+        return anchor
 
-    def same_subject(self, name_der: bytes, name: Any = None) -> bool:
-        """Whether the subject equals a Name (byte-equal, else equal after RFC 5280 7.1
-        normalization, as OpenSSL's X509_NAME_cmp compares canonical forms)."""
+    def same_subject(self, name_der: bytes, name_key: Optional[str] = None) -> bool:
+        """Whether the subject equals a Name given as DER, with its :func:`_name_key` if known
+        (byte-equal, else equal after RFC 5280 7.1 normalization)."""
         if self.facts.subject_der == name_der:
             return True
-        try:
-            other = name if name is not None else x509.Name.load(name_der)
-            return bool(self.cert.subject == other)
-        except Exception:  # an unreadable Name matches nothing
-            return False
+        if name_key is None:
+            name_key = _name_key_of_der(name_der)
+        return name_key is not None and name_key == self.subject_key
+
+
+def _name_key(name: Any) -> Optional[str]:
+    try:
+        return str(name.hashable)
+    except Exception:  # an unreadable Name matches nothing but its own bytes
+        return None
+
+
+_NAME_KEYS: Dict[bytes, Optional[str]] = {}
+
+
+def _name_key_of_der(der: bytes) -> Optional[str]:
+    """:func:`_name_key` of a Name's DER, remembered (responder IDs repeat)."""
+    if der in _NAME_KEYS:
+        return _NAME_KEYS[der]
+    try:
+        key = _name_key(x509.Name.load(der))
+    except Exception:
+        key = None
+    with _LOCK:
+        if len(_NAME_KEYS) >= _CERTS_MAX:
+            _NAME_KEYS.clear()
+        _NAME_KEYS[der] = key
+    return key
 
 
 _CERTS: Dict[bytes, _Cert] = {}
@@ -393,7 +442,7 @@ _SIGNED: Dict[Tuple[bytes, bytes], bool] = {}
 
 
 def _signed_by(child: _Cert, issuer: _Cert) -> bool:
-    key = (child.der, bytes(issuer.spki.dump()))
+    key = (child.der, issuer.spki_der)
     if key in _SIGNED:
         return True
     cert = child.cert
@@ -541,8 +590,7 @@ def _anchors(trusted: Any) -> List[_Anchor]:
     for item in _items(trusted):
         # The common forms (DER bytes, certificate objects) hit the per-DER cache directly.
         if _is_der(item) or isinstance(item, x509.Certificate):
-            info = _cert(item)
-            anchors.append(_Anchor(info, TrustedCertificate(info.cert)))
+            anchors.append(_cert(item).anchor)
         else:
             anchors.extend(_Anchor(_cert(t.certificate), t) for t in load_trusted_certificates(item))
     return anchors
@@ -570,7 +618,7 @@ def _fail(cls: type, message: str, checks: List[Check], reason: Optional[str] = 
 def _issued(child: _Cert, parent: _Cert, direct: bool = False) -> bool:
     """OpenSSL's X509_check_issued(): parent's subject is child's issuer and child's AKID
     (if any) points at parent (RFC 5280 4.2.1.1); the signature is checked separately."""
-    if not parent.same_subject(child.issuer_der, child.issuer):
+    if not parent.same_subject(child.issuer_der, child.issuer_key):
         return False
     if direct:
         return True
@@ -587,6 +635,43 @@ class _ChainFailure(Exception):
 
 def _stamp(value: _dt.datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+# Chains that passed, by everything that decided them, with the window of time in which they
+# hold (the latest notBefore to the earliest notAfter): a client verifying responses from one
+# responder repeats the same chain, and rebuilding it gives the same answer.
+_CHAINS: Dict[Tuple[Any, ...], Tuple[List[_Cert], int, _dt.datetime, _dt.datetime]] = {}
+
+
+def _chain_for(
+    signer: _Cert,
+    anchors: List[_Anchor],
+    untrusted: List[_Cert],
+    now: _dt.datetime,
+    partial: bool,
+    for_request: bool,
+) -> Tuple[List[_Cert], _Anchor]:
+    """:func:`_build_chain`, remembered."""
+    key = (
+        signer.der,
+        tuple((a.info.der, a.direct, a.trusted.trust, a.trusted.reject) for a in anchors),
+        tuple(c.der for c in untrusted),
+        partial,
+        for_request,
+    )
+    found = _CHAINS.get(key)
+    if found is not None:
+        chain, index, start, end = found
+        if start <= now < end:
+            return chain, anchors[index]
+    chain, anchor = _build_chain(signer, anchors, untrusted, now, partial, for_request)
+    start = max(c.not_before for c in chain)
+    end = min(c.not_after for c in chain)
+    with _LOCK:
+        if len(_CHAINS) >= _CERTS_MAX:
+            _CHAINS.clear()
+        _CHAINS[key] = (chain, anchors.index(anchor), start, end)
+    return chain, anchor
 
 
 def _build_chain(
@@ -739,17 +824,12 @@ def _find_by_responder_id(certs: Sequence[_Cert], basic: BasicOCSPResponse) -> O
     rid = basic.responder_id
     if rid.type is ResponderIDType.BY_NAME:
         name_der = rid.name_der or b""
-        name = None
         for info in certs:
             if info.facts.subject_der == name_der:
                 return info
+        name_key = _name_key_of_der(name_der) if certs else None
         for info in certs:
-            if name is None:
-                try:
-                    name = x509.Name.load(name_der)
-                except Exception:
-                    return None
-            if info.same_subject(name_der, name):
+            if info.same_subject(name_der, name_key):
                 return info
         return None
     key_hash = rid.key_hash or b""
@@ -907,12 +987,12 @@ def _verify_basic(
     # ocsp_find_signer: the caller's certificates first, then the response's.
     signer = _find_by_responder_id(untrusted, basic)
     source = "untrusted"
-    if signer is None and not flags & VerifyFlags.NOINTERN:
+    if signer is None and not int(flags) & _NOINTERN:
         signer = _find_by_responder_id(message_certs, basic)
         source = "message"
     if signer is None:
         where = "the untrusted certificates" + (
-            "" if flags & VerifyFlags.NOINTERN else f" or the {len(message_certs)} in the response"
+            "" if int(flags) & _NOINTERN else f" or the {len(message_certs)} in the response"
         )
         raise _fail(
             SignerNotFound,
@@ -921,10 +1001,11 @@ def _verify_basic(
             checks,
         )
     checks.append(Check("find_signer", "passed", f"{signer.label}, from the {source} certificates"))
-    if source == "untrusted" and flags & VerifyFlags.TRUSTOTHER:
+    if source == "untrusted" and int(flags) & _TRUSTOTHER:
         flags |= VerifyFlags.NOVERIFY  # OpenSSL: a signer the caller supplied is trusted as is
     _check_signature(
-        signer, basic.signature, basic.tbs_response_data_bytes, basic.signature_algorithm, "response", flags, checks
+        signer, basic.signature, basic.tbs_response_data_bytes, basic.signature_algorithm_der, "response", flags,
+        checks,
     )
     return _finish(basic, signer, source, anchors, untrusted, message_certs, flags, now, checks)
 
@@ -933,7 +1014,7 @@ def _check_signature(
     signer: _Cert, signature: bytes, data: bytes, algorithm: Any, what: str, flags: VerifyFlags, checks: List[Check]
 ) -> None:
     """The signature over the tbs bytes as received (OCSP_BASICRESP_verify / OCSP_REQUEST_verify)."""
-    if flags & VerifyFlags.NOSIGS:
+    if int(flags) & _NOSIGS:
         checks.append(Check("signature", "skipped", "NOSIGS"))
         return
     try:
@@ -964,22 +1045,22 @@ def _finish(
             tuple(checks), flags, now,
         )
 
-    if flags & VerifyFlags.NOVERIFY:
+    if int(flags) & _NOVERIFY:
         why = "TRUSTOTHER: the signer came from the untrusted certificates" if source == "untrusted" and (
-            flags & VerifyFlags.TRUSTOTHER) else "NOVERIFY"
+            int(flags) & _TRUSTOTHER) else "NOVERIFY"
         checks.append(Check("chain", "skipped", why))
         checks.append(Check("authorization", "skipped", why))
-        trusted_responder = source == "untrusted" and bool(flags & VerifyFlags.TRUSTOTHER)
+        trusted_responder = source == "untrusted" and bool(int(flags) & _TRUSTOTHER)
         return verdict(Authorization.TRUSTED_RESPONDER if trusted_responder else Authorization.NOT_CHECKED, ())
-    if flags & VerifyFlags.NOCHAIN:
+    if int(flags) & _NOCHAIN:
         helpers: List[_Cert] = []
     elif basic is None:
         helpers = message_certs  # OCSP_request_verify builds with the request's certificates only
     else:
         helpers = message_certs + untrusted
     try:
-        chain, anchor = _build_chain(
-            signer, anchors, helpers, now, bool(flags & VerifyFlags.PARTIAL_CHAIN), basic is None
+        chain, anchor = _chain_for(
+            signer, anchors, helpers, now, bool(int(flags) & _PARTIAL_CHAIN), basic is None
         )
     except _ChainFailure as exc:
         error = _fail(ChainError, f"certificate verify error: {exc.openssl}: {exc}", checks)
@@ -988,14 +1069,14 @@ def _finish(
     checks.append(Check("chain", "passed", " <- ".join(c.label for c in chain) + " (trusted)"))
     if basic is None:
         return verdict(Authorization.CHAIN, chain)
-    if flags & VerifyFlags.NOCHECKS:
+    if int(flags) & _NOCHECKS:
         checks.append(Check("authorization", "skipped", "NOCHECKS"))
         return verdict(Authorization.NOT_CHECKED, chain)
     authorization, detail = _authorize(basic, chain, checks)
     if authorization is not None:
         checks.append(Check("authorization", "passed", detail))
         return verdict(authorization, chain)
-    if flags & VerifyFlags.NOEXPLICIT:
+    if int(flags) & _NOEXPLICIT:
         raise _fail(ResponderNotAuthorized, f"responder not authorized: {detail} (NOEXPLICIT)", checks)
     if not anchor.trusted.explicitly_trusts(OID.KP_OCSP_SIGNING):
         raise _fail(
@@ -1050,7 +1131,7 @@ def verify_request(
     message_certs = [_cert(c) for c in request.certs]
     signer = None
     source = "message"
-    if not flags & VerifyFlags.NOINTERN:
+    if not int(flags) & _NOINTERN:
         signer = next((c for c in message_certs if c.same_subject(name_der)), None)
     if signer is None:
         signer = next((c for c in extra if c.same_subject(name_der)), None)
@@ -1063,7 +1144,7 @@ def verify_request(
             checks,
         )
     checks.append(Check("find_signer", "passed", f"{signer.label}, from the {source} certificates"))
-    if source == "untrusted" and flags & VerifyFlags.TRUSTOTHER:
+    if source == "untrusted" and int(flags) & _TRUSTOTHER:
         flags |= VerifyFlags.NOVERIFY
     _check_signature(
         signer, request.signature or b"", request.tbs_request_bytes, request.signature_algorithm, "request", flags,
@@ -1171,7 +1252,7 @@ def check_status(
     basic = response.basic
     subject = _cert(cert)
     issuer_info = _cert(issuer)
-    if not issuer_info.same_subject(subject.issuer_der, subject.issuer):
+    if not issuer_info.same_subject(subject.issuer_der, subject.issuer_key):
         raise OCSPValueError(
             f"{issuer_info.label} is not the issuer of {subject.label} (whose issuer is {_name_text(subject.issuer)})"
         )
