@@ -193,6 +193,23 @@ class OCSPRequest(TreeView):
         sig = self._sig()
         return None if sig is None else bytes(sig["signature"].native)
 
+    def verify_signature(self, public_key: Any) -> None:
+        """Check the signature over tbsRequest as received with ``public_key`` (anything
+        :func:`ocspkit.crypto.load_public_key` reads, a certificate included): OpenSSL's
+        OCSP_REQUEST_verify. :func:`ocspkit.verify_request` also finds the signer and checks its
+        chain.
+
+        :raises ocspkit.errors.SignatureError: the request is unsigned, or the signature does not
+            verify with this key.
+        """
+        from .crypto import verify_signature
+        from .errors import SignatureError
+
+        signature = self.signature
+        if signature is None:
+            raise SignatureError("the request is not signed")
+        verify_signature(public_key, signature, self.tbs_request_bytes, self.signature_algorithm)
+
     @property
     def certs(self) -> Tuple[Any, ...]:
         """Certificates carried with the signature (asn1crypto Certificates), in order."""

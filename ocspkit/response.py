@@ -352,6 +352,18 @@ class BasicOCSPResponse(TreeView):
         """The signature bytes."""
         return self._signature
 
+    def verify_signature(self, public_key: Any) -> None:
+        """Check the signature over tbsResponseData as received with ``public_key`` (anything
+        :func:`ocspkit.crypto.load_public_key` reads, a certificate included): OpenSSL's
+        OCSP_BASICRESP_verify. Only the signature: :func:`ocspkit.verify_response` also finds the
+        signer, checks its chain and its authorization.
+
+        :raises ocspkit.errors.SignatureError: the signature does not verify with this key.
+        """
+        from .crypto import verify_signature
+
+        verify_signature(public_key, self._signature, self.tbs_response_data_bytes, self.signature_algorithm_der)
+
     @property
     def certs(self) -> Tuple[Any, ...]:
         """The certificates in the response (asn1crypto Certificates), in order."""
