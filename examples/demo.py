@@ -1,4 +1,4 @@
-"""ocspkit in one screen: a test PKI, an OCSP request for two certificates, a signed answer.
+"""ocspkit in one screen: a test PKI, an OCSP request for two certificates, a signed answer, verified.
 
 Everything happens in-process: no network, no openssl. Run: python examples/demo.py
 """
@@ -76,9 +76,13 @@ def main() -> None:
     answer = ocspkit.load_response(response.dump())
     show_response(answer)
     print()
+    # check_status believes the answer only if the signature, the responder's authorization
+    # (RFC 6960 4.2.2.2), the CertID, the validity window and the nonce all hold.
     for name, leaf in (("alice", alice), ("mallory", mallory)):
-        single = answer.find(ocspkit.CertID.from_cert(leaf.certificate, issuer))
-        print(f"{name}: {single.cert_status.name.lower() if single else 'no answer'}")
+        status = ocspkit.check_status(answer, leaf.certificate, issuer, request=request, now=now)
+        print(f"{name}: {status.status.name.lower()} (verified, responder {status.verdict.authorization.value})")
+    print()
+    print(ocspkit.verify_response(answer, trusted=[pki.root.certificate], untrusted=[issuer], now=now))
     print()
     print(answer.pem().decode("ascii"), end="")
 

@@ -704,7 +704,7 @@ def _build_chain(
             if len(chain) == 1:
                 raise _ChainFailure(
                     "self-signed certificate",
-                    f"the signer {current.label} is self-signed and not trusted (add it to trusted=)",
+                    f"the signer {current.label} is self-signed and is not one of the trusted certificates",
                 )
             raise _ChainFailure(
                 "self-signed certificate in certificate chain",
@@ -1081,13 +1081,13 @@ def _finish(
     if not anchor.trusted.explicitly_trusts(OID.KP_OCSP_SIGNING):
         raise _fail(
             ResponderNotAuthorized,
-            f"responder not authorized: {detail}, and the chain's root {anchor.info.label} is not "
+            f"responder not authorized: {detail}, and the chain's trust anchor {anchor.info.label} is not "
             "explicitly trusted for OCSP signing",
             checks,
         )
     checks.append(Check(
         "authorization", "passed",
-        f"{detail}; but the chain's root {anchor.info.label} is explicitly trusted for OCSP signing",
+        f"{detail}; but the chain's trust anchor {anchor.info.label} is explicitly trusted for OCSP signing",
     ))
     return verdict(Authorization.EXPLICIT_TRUST, chain)
 
