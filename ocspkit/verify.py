@@ -841,6 +841,16 @@ def _find_by_responder_id(certs: Sequence[_Cert], basic: BasicOCSPResponse) -> O
     return None
 
 
+def _responder_id_text(basic: BasicOCSPResponse) -> str:
+    rid = basic.responder_id
+    if rid.type is ResponderIDType.BY_NAME:
+        try:
+            return f"byName {_name_text(x509.Name.load(rid.name_der or b''))}"
+        except Exception:
+            return "byName <unreadable name>"
+    return f"byKey {(rid.key_hash or b'').hex().upper()}"
+
+
 def _names_issuer(info: _Cert, cert_id: CertID) -> Optional[bool]:
     """ocsp_match_issuerid for one CertID: None when its hash algorithm is unknown."""
     try:
@@ -996,8 +1006,8 @@ def _verify_basic(
         )
         raise _fail(
             SignerNotFound,
-            f"signer certificate not found: no certificate in {where} matches the responder ID "
-            f"{basic.responder_id!r} (pass the responder's certificate in untrusted=)",
+            f"signer certificate not found: no certificate in {where} matches the responder ID, "
+            f"{_responder_id_text(basic)} (pass the responder's certificate in untrusted=)",
             checks,
         )
     checks.append(Check("find_signer", "passed", f"{signer.label}, from the {source} certificates"))
@@ -1262,9 +1272,9 @@ def check_status(
         anchors = [_Anchor(issuer_info, TrustedCertificate(issuer_info.cert), direct=True)]
     else:
         anchors = _anchors(trusted)
-    extra = _untrusted(untrusted)
-    if trusted is not None:
-        extra = [*extra, issuer_info]
+    # The issuer helps find the signer (CA-signed responses often carry no certificates; OpenSSL's
+    # app retries with -issuer the same way) and build the chain; the caller's certificates first.
+    extra = [*_untrusted(untrusted), issuer_info]
     verdict = _verify_basic(basic, anchors, extra, verify_flags, moment)
     checks = list(verdict.checks)
 
