@@ -389,3 +389,11 @@ def load_tree(
         message = " ".join(str(exc).split()) or type(exc).__name__
         raise ParseError(f"malformed {spec.__name__}: {message}") from None
     return tree, walker.deviations
+
+
+def unused_bits(bit_string: Any) -> int:
+    """How many unused bits an asn1crypto BIT STRING declares (X.690 8.6.2.2): a signature is a
+    whole number of octets, so anything but 0 makes it invalid (OpenSSL: "invalid bit string bits
+    left"), even though asn1crypto silently drops the bits."""
+    bytes(bit_string)  # asn1crypto reads the unused bits (of every BER chunk) here
+    return len(getattr(bit_string, "_unused_bits", ()))

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Optional, Tuple
 from asn1crypto import x509
 
 from . import asn1
-from ._der import Deviation, first_child, load_tree, pem_armor, to_der
+from ._der import Deviation, first_child, load_tree, pem_armor, to_der, unused_bits
 from ._fast import ExtensionContext, Slow, TreeView, cert_facts, header, signing_algorithm, tlv, tree_of, validated
 from .certid import CertID, read_cert_id
 from .errors import OCSPTypeError, OCSPValueError, ParseError
@@ -204,11 +204,20 @@ class OCSPRequest(TreeView):
         """
         from .crypto import verify_signature
         from .errors import SignatureError
+        from .response import check_whole_octets
 
         signature = self.signature
         if signature is None:
             raise SignatureError("the request is not signed")
+        check_whole_octets(self.signature_unused_bits, "request")
         verify_signature(public_key, signature, self.tbs_request_bytes, self.signature_algorithm)
+
+    @property
+    def signature_unused_bits(self) -> int:
+        """The unused-bits count of the signature BIT STRING (0 when unsigned); anything but 0
+        cannot verify."""
+        sig = self._sig()
+        return 0 if sig is None else unused_bits(sig["signature"])
 
     @property
     def certs(self) -> Tuple[Any, ...]:

@@ -15,7 +15,7 @@ from typing import Any, Iterable, List, Optional, Tuple, Union
 from asn1crypto import algos, x509
 
 from . import asn1
-from ._der import Deviation, first_child, load_tree, pem_armor, to_der
+from ._der import Deviation, first_child, load_tree, pem_armor, to_der, unused_bits
 from ._fast import (
     ExtensionContext,
     Slow,
@@ -35,7 +35,7 @@ from ._fast import (
 from ._util import to_generalized_time, utc_from_asn1
 from .certid import ALGORITHM_DER, CertID, read_cert_id
 from .enums import CertStatus, ResponderIDType, ResponseStatus, RevocationReason
-from .errors import OCSPTypeError, OCSPValueError, ParseError, UnsuccessfulResponse
+from .errors import OCSPTypeError, OCSPValueError, ParseError, SignatureError, UnsuccessfulResponse
 from .extensions import Extension, Extensions, NonceForm, extension_entry, read_nonce, refuse_unknown_critical
 
 __all__ = [
@@ -128,6 +128,15 @@ class ResponderID:
         if self.key_hash is not None:
             return f"<ResponderID by_key {self.key_hash.hex().upper()}>"
         return f"<ResponderID by_name {self.name.human_friendly}>"
+
+
+def check_whole_octets(unused: int, what: str) -> None:
+    """A signature BIT STRING with unused bits cannot be a signature (OpenSSL's ASN1_item_verify:
+    "invalid bit string bits left"), whatever the bits dropped."""
+    if unused:
+        raise SignatureError(
+            f"the {what} signature BIT STRING declares {unused} unused bit(s); a signature is whole octets"
+        )
 
 
 def _time(value: Union[bytes, _dt.datetime, None]) -> Optional[_dt.datetime]:
@@ -244,6 +253,7 @@ class BasicOCSPResponse(TreeView):
         "_responses",
         "_sig_alg",
         "_signature",
+        "_signature_unused_bits",
     )
 
     def __init__(
@@ -258,6 +268,7 @@ class BasicOCSPResponse(TreeView):
         signature: bytes,
         certs: Tuple[Any, ...],
         tree: Any = None,
+        signature_unused_bits: int = 0,
     ) -> None:
         #: The BasicOCSPResponse bytes as received (the responseBytes OCTET STRING's value).
         self._der = der
@@ -268,6 +279,7 @@ class BasicOCSPResponse(TreeView):
         self._nonce = nonce  # the nonce extension's extnValue contents, or None
         self._sig_alg = signature_algorithm  # DER bytes or an asn1crypto value
         self._signature = signature
+        self._signature_unused_bits = signature_unused_bits
         self._certs = certs  # DER bytes or asn1crypto Certificates
         self._asn1 = tree
 
@@ -290,6 +302,7 @@ class BasicOCSPResponse(TreeView):
             bytes(tree["signature"].native),
             () if certs.__class__.__name__ == "Void" else tuple(certs),
             tree,
+            unused_bits(tree["signature"]),
         )
 
 
@@ -352,16 +365,23 @@ class BasicOCSPResponse(TreeView):
         """The signature bytes."""
         return self._signature
 
+    @property
+    def signature_unused_bits(self) -> int:
+        """The unused-bits count of the signature BIT STRING; anything but 0 cannot verify."""
+        return self._signature_unused_bits
+
     def verify_signature(self, public_key: Any) -> None:
         """Check the signature over tbsResponseData as received with ``public_key`` (anything
         :func:`ocspkit.crypto.load_public_key` reads, a certificate included): OpenSSL's
         OCSP_BASICRESP_verify. Only the signature: :func:`ocspkit.verify_response` also finds the
         signer, checks its chain and its authorization.
 
-        :raises ocspkit.errors.SignatureError: the signature does not verify with this key.
+        :raises ocspkit.errors.SignatureError: the signature does not verify with this key, or
+            its BIT STRING declares unused bits.
         """
         from .crypto import verify_signature
 
+        check_whole_octets(self._signature_unused_bits, "response")
         verify_signature(public_key, self._signature, self.tbs_response_data_bytes, self.signature_algorithm_der)
 
     @property

@@ -43,6 +43,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 from asn1crypto import pem, x509
 
 from . import crypto
+from ._der import unused_bits
 from ._fast import CertFacts
 from ._util import to_utc
 from .asn1 import OID, X509CertAux
@@ -65,7 +66,7 @@ from .errors import (
 )
 from .nonce import compare_nonces, require_nonce
 from .request import OCSPRequest, load_request
-from .response import BasicOCSPResponse, OCSPResponse, SingleResponse, load_response
+from .response import BasicOCSPResponse, OCSPResponse, SingleResponse, check_whole_octets, load_response
 from .validity import DEFAULT_LEEWAY, Seconds, check_validity
 
 __all__ = [
@@ -275,6 +276,7 @@ class _Cert:
         "issuer",
         "issuer_der",
         "issuer_key",
+        "key_algorithm",
         "key_usage",
         "label",
         "nocheck",
@@ -283,6 +285,7 @@ class _Cert:
         "path_len",
         "self_issued",
         "self_signed",
+        "signed_with",
         "ski",
         "spki",
         "spki_der",
@@ -302,6 +305,12 @@ class _Cert:
         self.issuer_key = _name_key(self.issuer)
         self.spki = tbs["subject_public_key_info"]
         self.spki_der = bytes(self.spki.dump())
+        algorithm = self.spki["algorithm"]["algorithm"].native
+        self.key_algorithm = "rsa" if algorithm == "rsassa_pss" else str(algorithm)
+        try:
+            self.signed_with: Optional[str] = crypto._description(cert["signature_algorithm"])[1]
+        except OCSPError:  # an algorithm ocspkit cannot verify: the signature check says so later
+            self.signed_with = None
         self.label = _name_text(tbs["subject"])
         validity = tbs["validity"]
         self.not_before = _parse_time(validity["not_before"])
@@ -412,7 +421,7 @@ _CERTS_MAX = 512  # responders, their issuers and roots: a client meets few; bou
 def _cert(source: Any) -> _Cert:
     """The :class:`_Cert` of a certificate (DER bytes or anything crypto.load_certificate takes),
     remembered by its DER."""
-    if isinstance(source, bytes):
+    if isinstance(source, bytes) and source[:1] == b"\x30":  # DER; PEM and paths go through loading
         der = source
         cert = None
     else:
@@ -447,11 +456,13 @@ def _signed_by(child: _Cert, issuer: _Cert) -> bool:
         return True
     cert = child.cert
     try:
+        if unused_bits(cert["signature_value"]):
+            return False  # not whole octets: no signature (OpenSSL: invalid bit string bits left)
         crypto.verify_signature(
             issuer.public_key, cert["signature_value"].native, cert["tbs_certificate"].dump(),
             cert["signature_algorithm"],
         )
-    except (SignatureError, UnsupportedError, ParseError):
+    except (SignatureError, UnsupportedError, ParseError, ValueError):
         return False
     with _LOCK:
         if len(_SIGNED) >= 4 * _CERTS_MAX:
@@ -622,6 +633,9 @@ def _issued(child: _Cert, parent: _Cert, direct: bool = False) -> bool:
         return False
     if direct:
         return True
+    # OpenSSL's check_sig_alg_match: the child's signature algorithm fits the parent's key type.
+    if child.signed_with is not None and parent.key_algorithm != child.signed_with:
+        return False
     if child.akid_keyid is not None and parent.ski is not None and child.akid_keyid != parent.ski:
         return False
     return child.akid_serial is None or child.akid_serial == parent.facts.serial_number
@@ -710,7 +724,7 @@ def _build_chain(
                 "self-signed certificate in certificate chain",
                 f"the chain ends in {current.label}, which is self-signed but not among the trusted certificates",
             )
-        found = _pick_issuer(current, [a.info for a in anchors], chain, direct_ok=True, by_der=by_der)
+        found = _pick_issuer(current, [a.info for a in anchors], chain, now, direct_ok=True, by_der=by_der)
         if found is not None:
             chain.append(found)
             in_store = True
@@ -724,7 +738,7 @@ def _build_chain(
                 f"{current.label} is trusted but is not self-signed, and its issuer is not among the "
                 "trusted certificates (pass its root, or use PARTIAL_CHAIN)",
             )
-        found = _pick_issuer(current, untrusted, chain)
+        found = _pick_issuer(current, untrusted, chain, now)
         if found is None:
             raise _ChainFailure(
                 "unable to get local issuer certificate",
@@ -742,23 +756,25 @@ def _pick_issuer(
     child: _Cert,
     candidates: Sequence[_Cert],
     chain: Sequence[_Cert],
+    now: _dt.datetime,
     direct_ok: bool = False,
     by_der: Optional[Dict[bytes, _Anchor]] = None,
 ) -> Optional[_Cert]:
-    """The first candidate that issued ``child`` and whose key verifies its signature, else the
-    first that issued it by name (its signature then fails in _check_chain, as in OpenSSL)."""
-    first: Optional[_Cert] = None
+    """OpenSSL's find_issuer: of the candidates that issued ``child`` (by name, AKID and key
+    type; signatures are checked later, in _check_chain), the first valid at ``now``, else the
+    one that expires last."""
+    fallback: Optional[_Cert] = None
     for candidate in candidates:
         if candidate in chain:
             continue
         direct = direct_ok and by_der is not None and by_der[candidate.der].direct
         if not _issued(child, candidate, direct):
             continue
-        if _signed_by(child, candidate):
+        if candidate.not_before <= now < candidate.not_after:
             return candidate
-        if first is None:
-            first = candidate
-    return first
+        if fallback is None or candidate.not_after > fallback.not_after:
+            fallback = candidate
+    return fallback
 
 
 def _check_chain(chain: List[_Cert], anchor: _Anchor, now: _dt.datetime, for_request: bool) -> None:
@@ -823,10 +839,9 @@ def _find_by_responder_id(certs: Sequence[_Cert], basic: BasicOCSPResponse) -> O
     """ocsp_find_signer_sk: the first certificate the responderID names (RFC 6960 4.2.2.3)."""
     rid = basic.responder_id
     if rid.type is ResponderIDType.BY_NAME:
+        # X509_find_by_subject: the first certificate whose subject equals the Name, compared
+        # in canonical form (so a case variant earlier in the list wins, as in OpenSSL).
         name_der = rid.name_der or b""
-        for info in certs:
-            if info.facts.subject_der == name_der:
-                return info
         name_key = _name_key_of_der(name_der) if certs else None
         for info in certs:
             if info.same_subject(name_der, name_key):
@@ -869,10 +884,9 @@ def _match_all(info: _Cert, cert_ids: Sequence[CertID]) -> Optional[bool]:
 
 
 def _authorize(
-    basic: BasicOCSPResponse, chain: List[_Cert], checks: List[Check]
+    singles: Sequence[SingleResponse], chain: List[_Cert], checks: List[Check]
 ) -> Tuple[Optional[Authorization], str]:
-    """ocsp_check_issuer: (ISSUER or DELEGATED, detail), or (None, why not)."""
-    singles = basic.responses
+    """ocsp_check_issuer over ``singles``: (ISSUER or DELEGATED, detail), or (None, why not)."""
     if not singles:
         raise _fail(
             CertIDMismatch,
@@ -990,9 +1004,17 @@ def verify_response(
 
 
 def _verify_basic(
-    basic: BasicOCSPResponse, anchors: List[_Anchor], untrusted: List[_Cert], flags: VerifyFlags, now: _dt.datetime
+    basic: BasicOCSPResponse,
+    anchors: List[_Anchor],
+    untrusted: List[_Cert],
+    flags: VerifyFlags,
+    now: _dt.datetime,
+    checks: Optional[List[Check]] = None,
+    singles: Optional[Sequence[SingleResponse]] = None,
 ) -> Verdict:
-    checks: List[Check] = []
+    """OCSP_basic_verify; ``singles`` (check_status) limits the authorization to the
+    SingleResponses that answer for the certificate asked about."""
+    checks = [] if checks is None else checks
     message_certs = _message_certs(basic.certs_der)
     # ocsp_find_signer: the caller's certificates first, then the response's.
     signer = _find_by_responder_id(untrusted, basic)
@@ -1014,20 +1036,28 @@ def _verify_basic(
     if source == "untrusted" and int(flags) & _TRUSTOTHER:
         flags |= VerifyFlags.NOVERIFY  # OpenSSL: a signer the caller supplied is trusted as is
     _check_signature(
-        signer, basic.signature, basic.tbs_response_data_bytes, basic.signature_algorithm_der, "response", flags,
-        checks,
+        signer, basic.signature, basic.signature_unused_bits, basic.tbs_response_data_bytes,
+        basic.signature_algorithm_der, "response", flags, checks,
     )
-    return _finish(basic, signer, source, anchors, untrusted, message_certs, flags, now, checks)
+    return _finish(basic, signer, source, anchors, untrusted, message_certs, flags, now, checks, singles)
 
 
 def _check_signature(
-    signer: _Cert, signature: bytes, data: bytes, algorithm: Any, what: str, flags: VerifyFlags, checks: List[Check]
+    signer: _Cert,
+    signature: bytes,
+    unused: int,
+    data: bytes,
+    algorithm: Any,
+    what: str,
+    flags: VerifyFlags,
+    checks: List[Check],
 ) -> None:
     """The signature over the tbs bytes as received (OCSP_BASICRESP_verify / OCSP_REQUEST_verify)."""
     if int(flags) & _NOSIGS:
         checks.append(Check("signature", "skipped", "NOSIGS"))
         return
     try:
+        check_whole_octets(unused, what)
         crypto.verify_signature(signer.public_key, signature, data, algorithm)
     except (SignatureError, UnsupportedError) as exc:
         raise _fail(
@@ -1048,6 +1078,7 @@ def _finish(
     flags: VerifyFlags,
     now: _dt.datetime,
     checks: List[Check],
+    singles: Optional[Sequence[SingleResponse]] = None,
 ) -> Verdict:
     def verdict(authorization: Authorization, chain: Sequence[_Cert]) -> Verdict:
         return Verdict(
@@ -1082,7 +1113,7 @@ def _finish(
     if int(flags) & _NOCHECKS:
         checks.append(Check("authorization", "skipped", "NOCHECKS"))
         return verdict(Authorization.NOT_CHECKED, chain)
-    authorization, detail = _authorize(basic, chain, checks)
+    authorization, detail = _authorize(basic.responses if singles is None else singles, chain, checks)
     if authorization is not None:
         checks.append(Check("authorization", "passed", detail))
         return verdict(authorization, chain)
@@ -1157,8 +1188,8 @@ def verify_request(
     if source == "untrusted" and int(flags) & _TRUSTOTHER:
         flags |= VerifyFlags.NOVERIFY
     _check_signature(
-        signer, request.signature or b"", request.tbs_request_bytes, request.signature_algorithm, "request", flags,
-        checks,
+        signer, request.signature or b"", request.signature_unused_bits, request.tbs_request_bytes,
+        request.signature_algorithm, "request", flags, checks,
     )
     return _finish(None, signer, source, anchors, extra, message_certs, flags, moment, checks)
 
@@ -1275,21 +1306,24 @@ def check_status(
     # The issuer helps find the signer (CA-signed responses often carry no certificates; OpenSSL's
     # app retries with -issuer the same way) and build the chain; the caller's certificates first.
     extra = [*_untrusted(untrusted), issuer_info]
-    verdict = _verify_basic(basic, anchors, extra, verify_flags, moment)
-    checks = list(verdict.checks)
-
+    # The SingleResponses for this certificate first (as BoringSSL and Go look for them): a
+    # response about other certificates is a CertIDMismatch whoever signed it.
+    checks: List[Check] = []
     matching = [s for s in basic.responses if _answers_for(s.cert_id, subject, issuer_info)]
+    serial = f"{subject.facts.serial_number:X}"
     if not matching:
         raise _fail(
             CertIDMismatch,
-            f"the response has no SingleResponse for {subject.label} (serial {subject.facts.serial_number:X}) "
-            f"issued by {issuer_info.label}; it answers for serial(s) "
-            + ", ".join(f"{s.cert_id.serial_number:X}" for s in basic.responses[:8]),
+            f"the response has no SingleResponse for {subject.label} (serial {serial}) issued by "
+            f"{issuer_info.label}; it answers for serial(s) "
+            + (", ".join(f"{s.cert_id.serial_number:X}" for s in basic.responses[:8]) or "none"),
             checks,
         )
     single = max(matching, key=lambda s: _SEVERITY.get(s.cert_status, 1))
-    serial = f"{subject.facts.serial_number:X}"
     checks.append(Check("cert_id", "passed", f"{len(matching)} SingleResponse(s) for serial {serial}"))
+    # RFC 6960 4.2.2.2: the signer must be authorized for this certificate's issuer; answers
+    # about other issuers in the same response do not concern this call.
+    verdict = _verify_basic(basic, anchors, extra, verify_flags, moment, checks, matching)
 
     produced = basic.produced_at
     if not subject.not_before <= produced <= subject.not_after:
