@@ -1198,7 +1198,8 @@ def _requestor_directory_name(request: OCSPRequest) -> Optional[bytes]:
     name = request.requestor_name
     if name is None or getattr(name, "name", None) != "directory_name":
         return None
-    return bytes(name.chosen.dump())
+    # directoryName is [4] EXPLICIT Name: compare the Name itself, without the tag.
+    return bytes(name.chosen.untag().dump())
 
 
 # --- the one call ------------------------------------------------------------------------------

@@ -38,9 +38,12 @@ THIS_ISSUE = [
     "OCSP_REQUEST_delete_ext", "OCSP_REQUEST_get1_ext_d2i", "OCSP_REQUEST_add1_ext_i2d", "OCSP_REQUEST_add_ext",
 ]
 
+# The functions the verification issue maps.
+VERIFICATION = ["OCSP_basic_verify", "OCSP_BASICRESP_verify", "OCSP_request_verify", "OCSP_REQUEST_verify"]
+THIS_ISSUE += VERIFICATION
+
 # Functions that belong to later issues: listed in prose, no row yet.
 LATER = [
-    "OCSP_REQUEST_verify", "OCSP_request_verify", "OCSP_BASICRESP_verify", "OCSP_basic_verify",
     "OCSP_REQUEST_print", "OCSP_RESPONSE_print", "OCSP_parse_url",
 ]
 
@@ -109,7 +112,7 @@ def test_every_function_of_this_issue_has_exactly_one_row() -> None:
     assert duplicates == [], f"functions with more than one row: {duplicates}"
     assert sorted(set(THIS_ISSUE) - set(functions)) == [], "functions without a row"
     assert sorted(set(functions) - set(THIS_ISSUE) - set(LATER)) == [], "rows for functions nobody listed"
-    assert len(THIS_ISSUE) == len(set(THIS_ISSUE)) == 57
+    assert len(THIS_ISSUE) == len(set(THIS_ISSUE)) == 57 + len(VERIFICATION)
 
 
 def test_later_functions_are_listed_without_rows() -> None:

@@ -134,3 +134,45 @@ def test_unsigned_request_has_no_signature_to_verify(pkis: Tuple[TestPKI, TestPK
     request = ocspkit.RequestBuilder().add_cert(pki.issue_leaf().certificate, pki.intermediate.certificate).build()
     with pytest.raises(ocspkit.SignatureError, match="not signed"):
         ocspkit.load_request(request.dump()).verify_signature(pki.responder.certificate)
+
+
+def test_verify_request_matches_libcrypto_ocsp_request_verify(pkis: Tuple[TestPKI, TestPKI]) -> None:
+    """verify_request (OCSP_request_verify) gives libcrypto's own answer on the same bytes, store
+    and flags: a chain through the request's certificates, a missing intermediate, another trust
+    anchor, a flipped signature, and NOVERIFY."""
+    from _interop_helpers import OCSP_NOVERIFY, libcrypto_request_verify
+
+    pki, other = pkis
+    leaf = pki.issue_leaf()
+    requester = pki.issue_leaf("requester.example")
+    builder = ocspkit.RequestBuilder().add_cert(leaf.certificate, pki.intermediate.certificate)
+    with_chain = builder.sign(
+        requester.private_key, requester.certificate, extra_certs=[pki.intermediate.certificate]
+    ).dump()
+    without_chain = builder.sign(requester.private_key, requester.certificate).dump()
+    tbs = ocspkit.load_request(with_chain).tbs_request_bytes
+    flipped = bytearray(with_chain)
+    flipped[-10] ^= 0x01  # inside the last certificate: the requester's own signature is intact
+    signature_flipped = bytearray(with_chain)
+    start = with_chain.index(tbs) + len(tbs)
+    signature_flipped[start + 40] ^= 0x01  # inside the signature BIT STRING, after the algorithm
+    cases = [
+        ("chain through the request's certificates", with_chain, [pki.root.cert_der], 0),
+        ("intermediate missing", without_chain, [pki.root.cert_der], 0),
+        ("another trust anchor", with_chain, [other.root.cert_der], 0),
+        ("signature flipped", bytes(signature_flipped), [pki.root.cert_der], 0),
+        ("NOVERIFY, another trust anchor", with_chain, [other.root.cert_der], OCSP_NOVERIFY),
+    ]
+    seen = set()
+    for name, der, trusted, flags in cases:
+        theirs, errors = libcrypto_request_verify(der, trusted, flags)
+        try:
+            verdict = ocspkit.verify_request(der, trusted=trusted, flags=flags)
+        except ocspkit.VerificationError:
+            ours = False
+        else:
+            ours = True
+            assert verdict.authorization in (ocspkit.Authorization.CHAIN, ocspkit.Authorization.NOT_CHECKED)
+        assert ours == (theirs == 1), (name, errors)
+        seen.add(ours)
+    assert seen == {True, False}  # the cases exercise both answers
