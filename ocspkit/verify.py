@@ -494,13 +494,15 @@ class TrustedCertificate:
         """``certificate`` explicitly trusted for OCSP signing (``-addtrust OCSPSigning``)."""
         return cls(crypto.load_certificate(certificate), frozenset({OID.KP_OCSP_SIGNING}))
 
+    @property
+    def has_aux(self) -> bool:
+        """Whether the anchor carries trust settings (a ``TRUSTED CERTIFICATE`` with
+        ``-addtrust`` or ``-addreject``)."""
+        return bool(self.trust or self.reject)
+
     def explicitly_trusts(self, purpose: str) -> bool:
         """OpenSSL's obj_trust(): trusted for ``purpose`` and not rejected for it."""
         return purpose not in self.reject and purpose in self.trust
-
-    @property
-    def has_aux(self) -> bool:
-        return bool(self.trust or self.reject)
 
 
 def _trusted_from_pem_block(der: bytes, origin: str) -> TrustedCertificate:
@@ -663,7 +665,6 @@ def _chain_for(
     untrusted: List[_Cert],
     now: _dt.datetime,
     partial: bool,
-    for_request: bool,
 ) -> Tuple[List[_Cert], _Anchor]:
     """:func:`_build_chain`, remembered."""
     key = (
@@ -671,14 +672,13 @@ def _chain_for(
         tuple((a.info.der, a.direct, a.trusted.trust, a.trusted.reject) for a in anchors),
         tuple(c.der for c in untrusted),
         partial,
-        for_request,
     )
     found = _CHAINS.get(key)
     if found is not None:
         chain, index, start, end = found
         if start <= now < end:
             return chain, anchors[index]
-    chain, anchor = _build_chain(signer, anchors, untrusted, now, partial, for_request)
+    chain, anchor = _build_chain(signer, anchors, untrusted, now, partial)
     start = max(c.not_before for c in chain)
     end = min(c.not_after for c in chain)
     with _LOCK:
@@ -694,7 +694,6 @@ def _build_chain(
     untrusted: List[_Cert],
     now: _dt.datetime,
     partial: bool,
-    for_request: bool,
 ) -> Tuple[List[_Cert], _Anchor]:
     """The signer's chain to a trust anchor, checked; raises _ChainFailure with OpenSSL's
     verify error string and a message naming the certificate.
@@ -748,7 +747,7 @@ def _build_chain(
         chain.append(found)
         if found.der in by_der and (found.self_signed or partial):
             anchor = by_der[found.der]
-    _check_chain(chain, anchor, now, for_request)
+    _check_chain(chain, anchor, now)
     return chain, anchor
 
 
@@ -777,7 +776,7 @@ def _pick_issuer(
     return fallback
 
 
-def _check_chain(chain: List[_Cert], anchor: _Anchor, now: _dt.datetime, for_request: bool) -> None:
+def _check_chain(chain: List[_Cert], anchor: _Anchor, now: _dt.datetime) -> None:
     """OpenSSL's check_chain_extensions, check_trust and internal_verify, in that order."""
     last = len(chain) - 1
     plen = 0
@@ -806,13 +805,9 @@ def _check_chain(chain: List[_Cert], anchor: _Anchor, now: _dt.datetime, for_req
                 )
         if i > 0 and not cert.self_issued:
             plen += 1
-    trusted = anchor.trusted
-    if for_request and trusted.has_aux and not trusted.explicitly_trusts(OID.AD_OCSP):
-        # OpenSSL X509_TRUST_OCSP_REQUEST: an anchor with trust settings must list id-ad-ocsp.
-        raise _ChainFailure(
-            "certificate rejected",
-            f"the trust settings of {anchor.info.label} do not trust it for OCSP requests",
-        )
+    # Trust settings of the anchor play no part here, for requests either: OpenSSL sets the
+    # "OCSP helper" purpose first, which fixes the trust to "compatible", so its later
+    # X509_TRUST_OCSP_REQUEST does not take (verified against libcrypto 3.0 in the tests).
     for i in range(last, -1, -1):
         cert = chain[i]
         if i < last and not _signed_by(cert, chain[i + 1]):
@@ -949,7 +944,7 @@ def _flags(flags: Union[VerifyFlags, int]) -> VerifyFlags:
         raise OCSPTypeError(f"flags must be VerifyFlags or an int, got {type(flags).__name__}")
     if flags < 0:
         raise OCSPValueError(f"flags must not be negative, got {flags}")
-    return VerifyFlags(flags & 0xFFFFFFFF)
+    return VerifyFlags(flags)  # bits OpenSSL does not define are kept, and ignored as OpenSSL does
 
 
 def _now(now: Optional[_dt.datetime]) -> _dt.datetime:
@@ -1100,9 +1095,7 @@ def _finish(
     else:
         helpers = message_certs + untrusted
     try:
-        chain, anchor = _chain_for(
-            signer, anchors, helpers, now, bool(int(flags) & _PARTIAL_CHAIN), basic is None
-        )
+        chain, anchor = _chain_for(signer, anchors, helpers, now, bool(int(flags) & _PARTIAL_CHAIN))
     except _ChainFailure as exc:
         error = _fail(ChainError, f"certificate verify error: {exc.openssl}: {exc}", checks)
         error.openssl_error = exc.openssl  # type: ignore[attr-defined]
