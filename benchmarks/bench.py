@@ -696,7 +696,7 @@ def verify_case(lib: SimpleNamespace, na: Dict[str, str], der: Union[bytes, str]
         "Parse + verify an RSA-2048 response with its embedded responder cert "
         "[ocspkit: load_response + verify_response, the full OCSP_basic_verify]"
     )
-    target = Target(2.0)
+    target = Target(2.0, "asn1crypto + oscrypto 6.8x", "asn1crypto")
     if isinstance(der, str) or isinstance(pki, str):
         reason = der if isinstance(der, str) else pki
         return Case("6", title, dict.fromkeys(IMPLS, f"n/a ({reason})"), target)
