@@ -185,11 +185,12 @@ class _Walker:
         if isinstance(value, core.Sequence):
             self.walk_sequence(value, path, content_offset)
             return
-        if isinstance(value, core.SequenceOf):
-            self.walk_sequence_of(value, path, content_offset)
-            return
+        # SetOf first: asn1crypto's SetOf is a subclass of SequenceOf.
         if isinstance(value, core.SetOf):
             self.walk_set_of(value, path, content_offset)
+            return
+        if isinstance(value, core.SequenceOf):
+            self.walk_sequence_of(value, path, content_offset)
             return
         if isinstance(value, core.Any):
             return
@@ -216,6 +217,10 @@ class _Walker:
 
     def walk_sequence(self, value: Any, path: str, content_offset: int) -> None:
         pos = content_offset
+        # Read the encoded sizes before touching any field: asn1crypto re-encodes a Sequence whose
+        # absent DEFAULT fields were read (dropping its header and contents, e.g. RSASSA-PSS
+        # parameters written as 30 00).
+        end = content_offset + len(value.contents or b"")
         for name, params in _fields_of(value):
             child = value[name]
             child_path = f"{path}.{name}" if path else name
@@ -225,9 +230,9 @@ class _Walker:
                 self.deviate(
                     "explicit_default", f"DEFAULT value of {name} encoded explicitly", child_path, pos
                 )
+            length = _encoded_length(child)
             self.walk(child, child_path, pos)
-            pos += _encoded_length(child)
-        end = content_offset + len(value.contents or b"")
+            pos += length
         if pos != end:
             # asn1crypto ignores elements after the last field; X.690 and OpenSSL do not.
             raise ParseError(
@@ -241,16 +246,18 @@ class _Walker:
     def walk_sequence_of(self, value: Any, path: str, content_offset: int) -> None:
         pos = content_offset
         for index, child in enumerate(value):
+            length = _encoded_length(child)
             self.walk(child, f"{path}[{index}]", pos)
-            pos += _encoded_length(child)
+            pos += length
 
     def walk_set_of(self, value: Any, path: str, content_offset: int) -> None:
         pos = content_offset
         encodings = []
         for index, child in enumerate(value):
-            self.walk(child, f"{path}[{index}]", pos)
-            pos += _encoded_length(child)
+            length = _encoded_length(child)
             encodings.append(child.dump())
+            self.walk(child, f"{path}[{index}]", pos)
+            pos += length
         if encodings != sorted(encodings):
             self.deviate("set_not_sorted", "SET OF elements not in DER order", path, content_offset)
 
