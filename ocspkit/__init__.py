@@ -46,6 +46,7 @@ from .extensions import (
     invalidity_date,
     service_locator,
 )
+from .lint import Finding, Severity
 from .nonce import (
     NonceComparison,
     check_nonce,
@@ -65,6 +66,7 @@ from .response import (
     load_response,
     unsuccessful_response,
 )
+from .text import request_text, response_text, to_json, to_json_text
 from .validity import check_single_response_validity, check_validity
 from .verify import (
     Authorization,
@@ -95,6 +97,7 @@ __all__ = [
     "Check",
     "Extension",
     "Extensions",
+    "Finding",
     "NonceCheck",
     "NonceComparison",
     "NonceForm",
@@ -114,6 +117,7 @@ __all__ = [
     "ResponseBuilder",
     "ResponseStatus",
     "RevocationReason",
+    "Severity",
     "SignatureError",
     "SignerNotFound",
     "SingleResponse",
@@ -144,9 +148,13 @@ __all__ = [
     "load_trusted_certificates",
     "make_nonce",
     "nonce_length_ok",
+    "request_text",
     "require_nonce",
     "response_status_str",
+    "response_text",
     "service_locator",
+    "to_json",
+    "to_json_text",
     "unsuccessful_response",
     "verify_request",
     "verify_response",

@@ -42,10 +42,12 @@ THIS_ISSUE = [
 VERIFICATION = ["OCSP_basic_verify", "OCSP_BASICRESP_verify", "OCSP_request_verify", "OCSP_REQUEST_verify"]
 THIS_ISSUE += VERIFICATION
 
+# The functions the text issue maps (the OCSP_*_str ones have rows from the first list).
+PRINTING = ["OCSP_REQUEST_print", "OCSP_RESPONSE_print"]
+THIS_ISSUE += PRINTING
+
 # Functions that belong to later issues: listed in prose, no row yet.
-LATER = [
-    "OCSP_REQUEST_print", "OCSP_RESPONSE_print", "OCSP_parse_url",
-]
+LATER = ["OCSP_parse_url"]
 
 ROW = re.compile(
     r"^\| `(?P<function>[A-Za-z0-9_]+)` \| `(?P<name>ocspkit(?:\.[A-Za-z_][A-Za-z0-9_]*)+)` \| "
@@ -112,7 +114,7 @@ def test_every_function_of_this_issue_has_exactly_one_row() -> None:
     assert duplicates == [], f"functions with more than one row: {duplicates}"
     assert sorted(set(THIS_ISSUE) - set(functions)) == [], "functions without a row"
     assert sorted(set(functions) - set(THIS_ISSUE) - set(LATER)) == [], "rows for functions nobody listed"
-    assert len(THIS_ISSUE) == len(set(THIS_ISSUE)) == 57 + len(VERIFICATION)
+    assert len(THIS_ISSUE) == len(set(THIS_ISSUE)) == 57 + len(VERIFICATION) + len(PRINTING)
 
 
 def test_later_functions_are_listed_without_rows() -> None:
