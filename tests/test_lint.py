@@ -934,8 +934,11 @@ def sha1_certid_lightweight(c: Ctx) -> bytes:
     profile="rfc5019",
 )
 def service_locator_lightweight(c: Ctx) -> bytes:
+    # Fixed hashes: with random ones the request's GET size (percent-encoded base64) wanders around
+    # RFC 5019's 255-byte limit, and rfc5019.request_needs_post would come and go.
+    cert_id = ocspkit.CertID.from_hashes(bytes(32), bytes(32), 0x1234, "sha256")
     locator = service_locator({"common_name": "Issuer"}, "http://ocsp.example/")
-    return ocspkit.RequestBuilder().add_cert_id(c.cid256, service_locator=locator).build().dump()
+    return ocspkit.RequestBuilder().add_cert_id(cert_id, service_locator=locator).build().dump()
 
 
 @case(("rfc5019.request_extensions", "W", "tbs_request.request_extensions"), profile="rfc5019")
