@@ -24,7 +24,7 @@ from typing import Any, Callable, List, Optional, Tuple
 
 from asn1crypto import core
 
-from .errors import OCSPTypeError, ParseError
+from .errors import OCSPTypeError, ParseError, SignatureError
 
 __all__ = ["Deviation", "first_child", "load_tree", "pem_armor", "tlv_end", "to_der"]
 
@@ -404,3 +404,12 @@ def unused_bits(bit_string: Any) -> int:
     left"), even though asn1crypto silently drops the bits."""
     bytes(bit_string)  # asn1crypto reads the unused bits (of every BER chunk) here
     return len(getattr(bit_string, "_unused_bits", ()))
+
+
+def check_whole_octets(unused: int, what: str) -> None:
+    """A signature BIT STRING with unused bits cannot be a signature (OpenSSL's ASN1_item_verify:
+    "invalid bit string bits left"), whatever the bits dropped."""
+    if unused:
+        raise SignatureError(
+            f"the {what} signature BIT STRING declares {unused} unused bit(s); a signature is whole octets"
+        )

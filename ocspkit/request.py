@@ -14,7 +14,7 @@ from typing import Any, Iterable, Optional, Tuple
 from asn1crypto import x509
 
 from . import asn1
-from ._der import Deviation, first_child, load_tree, pem_armor, to_der, unused_bits
+from ._der import Deviation, check_whole_octets, first_child, load_tree, pem_armor, to_der, unused_bits
 from ._fast import ExtensionContext, Slow, TreeView, cert_facts, header, signing_algorithm, tlv, tree_of, validated
 from .certid import CertID, read_cert_id
 from .errors import OCSPTypeError, OCSPValueError, ParseError
@@ -204,7 +204,6 @@ class OCSPRequest(TreeView):
         """
         from .crypto import verify_signature
         from .errors import SignatureError
-        from .response import check_whole_octets
 
         signature = self.signature
         if signature is None:

@@ -15,7 +15,7 @@ from typing import Any, Iterable, List, Optional, Tuple, Union
 from asn1crypto import algos, x509
 
 from . import asn1
-from ._der import Deviation, first_child, load_tree, pem_armor, to_der, unused_bits
+from ._der import Deviation, check_whole_octets, first_child, load_tree, pem_armor, to_der, unused_bits
 from ._fast import (
     ExtensionContext,
     Slow,
@@ -35,7 +35,7 @@ from ._fast import (
 from ._util import to_generalized_time, utc_from_asn1
 from .certid import ALGORITHM_DER, CertID, read_cert_id
 from .enums import CertStatus, ResponderIDType, ResponseStatus, RevocationReason
-from .errors import OCSPTypeError, OCSPValueError, ParseError, SignatureError, UnsuccessfulResponse
+from .errors import OCSPTypeError, OCSPValueError, ParseError, UnsuccessfulResponse
 from .extensions import Extension, Extensions, NonceForm, extension_entry, read_nonce, refuse_unknown_critical
 
 __all__ = [
@@ -128,15 +128,6 @@ class ResponderID:
         if self.key_hash is not None:
             return f"<ResponderID by_key {self.key_hash.hex().upper()}>"
         return f"<ResponderID by_name {self.name.human_friendly}>"
-
-
-def check_whole_octets(unused: int, what: str) -> None:
-    """A signature BIT STRING with unused bits cannot be a signature (OpenSSL's ASN1_item_verify:
-    "invalid bit string bits left"), whatever the bits dropped."""
-    if unused:
-        raise SignatureError(
-            f"the {what} signature BIT STRING declares {unused} unused bit(s); a signature is whole octets"
-        )
 
 
 def _time(value: Union[bytes, _dt.datetime, None]) -> Optional[_dt.datetime]:

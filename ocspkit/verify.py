@@ -38,12 +38,12 @@ import datetime as _dt
 import enum
 import threading
 from collections.abc import Iterable
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from asn1crypto import pem, x509
 
 from . import crypto
-from ._der import unused_bits
+from ._der import check_whole_octets, unused_bits
 from ._fast import CertFacts
 from ._util import to_utc
 from .asn1 import OID, X509CertAux
@@ -66,7 +66,7 @@ from .errors import (
 )
 from .nonce import compare_nonces, require_nonce
 from .request import OCSPRequest, load_request
-from .response import BasicOCSPResponse, OCSPResponse, SingleResponse, check_whole_octets, load_response
+from .response import BasicOCSPResponse, OCSPResponse, SingleResponse, load_response
 from .validity import DEFAULT_LEEWAY, Seconds, check_validity
 
 __all__ = [
@@ -264,7 +264,6 @@ class _Cert:
     __slots__ = (
         "_anchor",
         "_public_key",
-        "akid_issuer",
         "akid_keyid",
         "akid_serial",
         "ca_kind",
@@ -326,7 +325,6 @@ class _Cert:
         akid = cert.authority_key_identifier_value
         self.akid_keyid = None if akid is None else akid["key_identifier"].native
         self.akid_serial = None if akid is None else akid["authority_cert_serial_number"].native
-        self.akid_issuer = None if akid is None else akid["authority_cert_issuer"]
         self.nocheck = cert.ocsp_no_check_value is not None
         self.critical_unknown = tuple(
             ext["extn_id"].dotted
@@ -421,7 +419,7 @@ _CERTS_MAX = 512  # responders, their issuers and roots: a client meets few; bou
 def _cert(source: Any) -> _Cert:
     """The :class:`_Cert` of a certificate (DER bytes or anything crypto.load_certificate takes),
     remembered by its DER."""
-    if isinstance(source, bytes) and source[:1] == b"\x30":  # DER; PEM and paths go through loading
+    if _is_der(source):  # PEM, paths and objects go through loading
         der = source
         cert = None
     else:
@@ -447,7 +445,7 @@ def _cert(source: Any) -> _Cert:
 
 # (child DER, issuer SubjectPublicKeyInfo DER) pairs whose signature verified: a certificate's
 # signature never changes, so checking it once per process is enough.
-_SIGNED: Dict[Tuple[bytes, bytes], bool] = {}
+_SIGNED: Set[Tuple[bytes, bytes]] = set()
 
 
 def _signed_by(child: _Cert, issuer: _Cert) -> bool:
@@ -467,7 +465,7 @@ def _signed_by(child: _Cert, issuer: _Cert) -> bool:
     with _LOCK:
         if len(_SIGNED) >= 4 * _CERTS_MAX:
             _SIGNED.clear()
-        _SIGNED[key] = True
+        _SIGNED.add(key)
     return True
 
 
@@ -622,8 +620,8 @@ def _untrusted(certs: Any) -> List[_Cert]:
 # --- the chain (X509_verify_cert as OCSP uses it) ----------------------------------------------
 
 
-def _fail(cls: type, message: str, checks: List[Check], reason: Optional[str] = None) -> VerificationError:
-    error: VerificationError = cls(message, reason=reason) if reason else cls(message)
+def _fail(cls: type, message: str, checks: List[Check]) -> VerificationError:
+    error: VerificationError = cls(message)
     error.checks = tuple(checks)
     return error
 
