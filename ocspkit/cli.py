@@ -184,16 +184,10 @@ def _load_certs(path: str, what: str) -> List[Any]:
         _fail(f"Unable to load {what} from {path}", exc)
 
 
-_KEY_BLOCK = re.compile(rb"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----.*?-----END \1-----\s*", re.DOTALL)
-
-
 def _load_key(path: str, what: str, password: Optional[str] = None) -> crypto.PrivateKey:
     """A private key from a PEM or DER file; a PEM file may hold certificates too (OpenSSL
     reads the key of ``-rsigner both.pem`` / ``-signer both.pem`` from the same file)."""
     data = _read_input(path, what)
-    match = _KEY_BLOCK.search(data)
-    if match is not None:
-        data = match.group(0)
     try:
         return crypto.load_private_key(data, password)
     except OCSPError as exc:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import collections
 import hashlib
 import os
+import re
 import secrets
 import sys
 import threading
@@ -431,8 +432,17 @@ def _load_private_info(info: Any, public_info: Any) -> PrivateKey:
     return PrivateKey(info, _engine_key("private key", info, algorithm), public_info)
 
 
+# A PEM private key block of any kind (PKCS#8, encrypted PKCS#8, traditional RSA/EC/DSA).
+_KEY_BLOCK = re.compile(rb"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----.*?-----END \1-----\s*", re.DOTALL)
+
+
 def _private_from_bytes(data: bytes, password: Optional[bytes], origin: str) -> PrivateKey:
     _, keys_module = _engine()
+    # A PEM file may hold certificates beside the key, in any order (openssl's -rsigner both.pem):
+    # the key is its first private key block.
+    match = _KEY_BLOCK.search(data) if b"-----BEGIN" in data else None
+    if match is not None:
+        data = match.group(0)
     try:
         info = keys_module.parse_private(data, password)
     except Exception as exc:  # ValueError, TypeError, OSError, asn1crypto errors, ...
@@ -483,7 +493,8 @@ def load_private_key(source: object, password: Optional[object] = None) -> Priva
     """Load a private key for :func:`sign`.
 
     ``source`` may be: PEM or DER bytes (PKCS#8, traditional "BEGIN RSA/EC/DSA PRIVATE KEY",
-    encrypted PKCS#8 or encrypted traditional PEM, decrypted with ``password``), PEM text as a
+    encrypted PKCS#8 or encrypted traditional PEM, decrypted with ``password``; a PEM file may
+    hold certificates beside the key, whose first private key block is read), PEM text as a
     str, a file path (str or os.PathLike), an ``asn1crypto.keys.PrivateKeyInfo``, an oscrypto
     private key, a pyca/cryptography private key, or a :class:`PrivateKey` (returned as is).
     ``password`` may be bytes or str (UTF-8).

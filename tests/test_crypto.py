@@ -535,6 +535,8 @@ def test_private_key_input_forms(keyfiles: Dict[str, KeyFiles], workdir: pathlib
         encrypted_pkcs8 = openssl("pkey", "-in", kf.private, "-aes256", "-passout", "pass:xyz")
         assert encrypted_pkcs8.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
         encrypted_der = openssl("pkcs8", "-topk8", "-in", kf.private, "-passout", "pass:xyz", "-outform", "DER")
+        # A PEM bundle with a certificate beside the key, as `openssl ocsp -rsigner both.pem` reads.
+        cert = pem_cert(make_cert(workdir, kf, "sha256", cn=f"bundle-{name}"))
 
         sources: List[Tuple[Any, Any]] = [
             (kf.private.read_bytes(), None),
@@ -548,6 +550,9 @@ def test_private_key_input_forms(keyfiles: Dict[str, KeyFiles], workdir: pathlib
             (encrypted_pkcs8, "xyz"),
             (encrypted_pkcs8, b"xyz"),
             (encrypted_der, "xyz"),
+            (cert + kf.private.read_bytes(), None),
+            (kf.private.read_bytes() + cert, None),
+            (cert + encrypted_traditional, "xyz"),
             (keys.PrivateKeyInfo.load(kf.private_der), None),
             (oscrypto.asymmetric.load_private_key(kf.private_der), None),
             (kf.pyca_private(), None),
