@@ -30,6 +30,7 @@ from .errors import (
     SignatureError,
     SignerNotFound,
     StaleResponse,
+    StoreError,
     TransportError,
     UnsuccessfulResponse,
     UnsupportedError,
@@ -46,6 +47,7 @@ from .extensions import (
     invalidity_date,
     service_locator,
 )
+from .http import OCSPURL, HTTPReply, check_certificate, fetch, fetch_reply, ocsp_urls
 from .lint import Finding, Severity
 from .nonce import (
     NonceComparison,
@@ -86,6 +88,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_CERTID_HASH",
     "DEFAULT_NONCE_LENGTH",
+    "OCSPURL",
     "Authorization",
     "BackendError",
     "BasicOCSPResponse",
@@ -98,6 +101,7 @@ __all__ = [
     "Extension",
     "Extensions",
     "Finding",
+    "HTTPReply",
     "NonceCheck",
     "NonceComparison",
     "NonceForm",
@@ -122,6 +126,7 @@ __all__ = [
     "SignerNotFound",
     "SingleResponse",
     "StaleResponse",
+    "StoreError",
     "TransportError",
     "TrustedCertificate",
     "UnsuccessfulResponse",
@@ -134,6 +139,7 @@ __all__ = [
     "archive_cutoff",
     "cert_status_str",
     "certificate_issuer",
+    "check_certificate",
     "check_nonce",
     "check_single_response_validity",
     "check_status",
@@ -142,12 +148,15 @@ __all__ = [
     "copy_nonce",
     "crl_id",
     "crl_reason_str",
+    "fetch",
+    "fetch_reply",
     "invalidity_date",
     "load_request",
     "load_response",
     "load_trusted_certificates",
     "make_nonce",
     "nonce_length_ok",
+    "ocsp_urls",
     "request_text",
     "require_nonce",
     "response_status_str",

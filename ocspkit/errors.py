@@ -17,7 +17,8 @@
     │   └── StaleResponse                   thisUpdate / nextUpdate / producedAt out of bounds
     ├── OCSPTypeError(OCSPError, TypeError)  an argument of the wrong type (API misuse)
     ├── RequestError                        a request a responder must refuse; .response_status
-    └── TransportError                      HTTP failures, timeouts, wrong content type, oversize
+    ├── TransportError                      HTTP failures, timeouts, wrong content type, oversize
+    └── StoreError                          a responder's status store cannot be read (its fault, not the client's)
 
 Misuse of the API (a wrong type, a setter called twice) stays ``TypeError`` / ``ValueError``. No other
 exception type escapes a load or verify call on hostile input.
@@ -41,6 +42,7 @@ __all__ = [
     "SignatureError",
     "SignerNotFound",
     "StaleResponse",
+    "StoreError",
     "TransportError",
     "UnsuccessfulResponse",
     "UnsupportedError",
@@ -179,4 +181,14 @@ class TransportError(OCSPError):
 
     def __init__(self, message: str, *, http_status: Optional[int] = None):
         self.http_status = http_status
+        super().__init__(message)
+
+
+class StoreError(OCSPError):
+    """A responder's status store cannot be read or written (a missing or corrupt index file, a
+    locked database). The responder answers internalError or tryLater and keeps serving.
+    ``retryable`` says whether trying again later may help (it selects tryLater)."""
+
+    def __init__(self, message: str, *, retryable: bool = False):
+        self.retryable = retryable
         super().__init__(message)

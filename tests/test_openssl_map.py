@@ -46,8 +46,12 @@ THIS_ISSUE += VERIFICATION
 PRINTING = ["OCSP_REQUEST_print", "OCSP_RESPONSE_print"]
 THIS_ISSUE += PRINTING
 
+# The function the HTTP issue maps.
+HTTP = ["OCSP_parse_url"]
+THIS_ISSUE += HTTP
+
 # Functions that belong to later issues: listed in prose, no row yet.
-LATER = ["OCSP_parse_url"]
+LATER: List[str] = []
 
 ROW = re.compile(
     r"^\| `(?P<function>[A-Za-z0-9_]+)` \| `(?P<name>ocspkit(?:\.[A-Za-z_][A-Za-z0-9_]*)+)` \| "
@@ -114,11 +118,14 @@ def test_every_function_of_this_issue_has_exactly_one_row() -> None:
     assert duplicates == [], f"functions with more than one row: {duplicates}"
     assert sorted(set(THIS_ISSUE) - set(functions)) == [], "functions without a row"
     assert sorted(set(functions) - set(THIS_ISSUE) - set(LATER)) == [], "rows for functions nobody listed"
-    assert len(THIS_ISSUE) == len(set(THIS_ISSUE)) == 57 + len(VERIFICATION) + len(PRINTING)
+    assert len(THIS_ISSUE) == len(set(THIS_ISSUE)) == 57 + len(VERIFICATION) + len(PRINTING) + len(HTTP)
 
 
 def test_later_functions_are_listed_without_rows() -> None:
     text = MAP.read_text(encoding="utf-8")
+    if not LATER:
+        assert "## Coming with later issues" not in text, "nothing is coming later: the section goes"
+        return
     assert "## Coming with later issues" in text
     later_section = text.split("## Coming with later issues", 1)[1].split("\n## ", 1)[0]
     for function in LATER:
