@@ -21,7 +21,6 @@ import argparse
 import contextlib
 import dataclasses
 import datetime as _dt
-import http.client
 import importlib
 import os
 import re
@@ -40,7 +39,6 @@ from .enums import (
     CertStatus,
     NonceCheck,
     ResponseStatus,
-    RevocationReason,
     cert_status_str,
     crl_reason_str,
     response_status_str,
@@ -71,7 +69,6 @@ _OTHER_DIGESTS = {
     "blake2s256", "sha3-224", "sha3-256", "sha3-384", "sha3-512", "sha512-224", "sha512-256",
     "shake128", "shake256",
 }
-_NOT_YET = "not available yet: the responder service lands with a later issue"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # OpenSSL's reason strings for what OCSP_check_validity refuses (ocsp_err.c).
 _VALIDITY_REASONS = {
@@ -79,11 +76,6 @@ _VALIDITY_REASONS = {
     "too_old": "status too old",
     "next_update_in_past": "status expired",
     "next_update_before_this_update": "nextupdate before thisupdate",
-}
-_HOLD_INSTRUCTIONS = {
-    "holdinstructionnone": "1.2.840.10040.2.1",
-    "holdinstructioncallissuer": "1.2.840.10040.2.2",
-    "holdinstructionreject": "1.2.840.10040.2.3",
 }
 _HOLD_INSTRUCTION_CODE = "2.5.29.23"  # id-ce-holdInstructionCode (RFC 5280 5.3.2, historic)
 
@@ -266,174 +258,19 @@ def _parse_serial(text: str) -> int:
 # OpenSSL's CA database (index.txt), as apps/lib/apps.c load_index / index_index read it
 
 
-@dataclasses.dataclass(frozen=True)
-class _IndexRow:
-    type: str
-    expires: str
-    revocation: str
-    serial: str
-    filename: str
-    subject: str
+def _read_index(path: str) -> Any:
+    """load_index: the file, read as ``openssl ocsp -index`` reads it (ocspkit.responder.index)."""
+    from .errors import StoreError
+    from .responder.index import read_index
 
-
-def _serial_key(serial: str) -> str:
-    """index_serial_cmp: leading zeros do not count; otherwise an exact (case-sensitive) match."""
-    return serial.lstrip("0")
-
-
-def _bn2hex(number: int) -> str:
-    """BN_bn2hex: upper-case hex in whole octets, ``-`` for negatives, ``00`` for zero."""
-    digits = f"{abs(number):X}"
-    if len(digits) % 2:
-        digits = "0" + digits
-    return ("-" if number < 0 else "") + digits
-
-
-class _Index:
-    """The rows of an index.txt, with the serial number index OpenSSL builds."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        data = _read_file(path, "index file").decode("latin-1")
-        self.rows: List[_IndexRow] = []
-        lines = data.split("\n")
-        # TXT_DB_read: '#' lines are comments; a last line without '\n' is not read.
-        for number, line in enumerate(lines[:-1], 1):
-            if line.startswith("#"):
-                continue
-            fields = self._split(line)
-            if len(fields) != 6:
-                self._problem(f"wrong number of fields on line {number} (expected 6, got {len(fields)})")
-            self.rows.append(_IndexRow(*fields))
-        self.by_serial: Dict[str, _IndexRow] = {}
-        for row in self.rows:
-            key = _serial_key(row.serial)
-            if key in self.by_serial:
-                self._problem(f"serial number {row.serial} appears twice")
-            self.by_serial[key] = row
-        if self._unique_subject():
-            seen = set()
-            for row in self.rows:
-                if row.type[:1] != "V":
-                    continue
-                if row.subject in seen:
-                    self._problem(f"subject {row.subject} appears twice among valid rows (unique_subject)")
-                seen.add(row.subject)
-
-    @staticmethod
-    def _split(line: str) -> List[str]:
-        """Tab-separated fields; a backslash before a tab makes the tab part of the field."""
-        fields: List[str] = []
-        current: List[str] = []
-        escaped = False
-        for char in line:
-            if char == "\t":
-                if escaped:
-                    current[-1] = "\t"
-                    escaped = False
-                    continue
-                fields.append("".join(current))
-                current = []
-                continue
-            escaped = char == "\\"
-            current.append(char)
-        fields.append("".join(current))
-        return fields
-
-    def _unique_subject(self) -> bool:
-        """``unique_subject`` from ``<index>.attr`` (default yes), as ``openssl ca`` writes it."""
-        try:
-            text = Path(self.path + ".attr").read_text(encoding="latin-1")
-        except OSError:
-            return True
-        for line in text.splitlines():
-            key, sep, value = line.partition("=")
-            if sep and key.strip() == "unique_subject":
-                return value.strip()[:1] not in ("n", "N", "f", "F", "0")
-        return True
-
-    def _problem(self, detail: str) -> NoReturn:
-        _fail(f"Problem with index file: {self.path}", detail)
-
-    def lookup(self, serial: int) -> Optional[_IndexRow]:
-        return self.by_serial.get(_serial_key(_bn2hex(serial)))
-
-
-_UTCTIME = re.compile(r"^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$")
-
-
-def _parse_utctime(text: str) -> Optional[_dt.datetime]:
-    match = _UTCTIME.match(text)
-    if match is None:
-        return None
-    yy, mo, dd, hh, mi, ss, zone = match.groups()
-    year = int(yy) + (1900 if int(yy) >= 50 else 2000)  # RFC 5280 4.1.2.5.1
     try:
-        value = _dt.datetime(year, int(mo), int(dd), int(hh), int(mi), int(ss or 0), tzinfo=_UTC)
-    except ValueError:
-        return None
-    if zone != "Z":
-        sign = 1 if zone[0] == "+" else -1
-        value -= sign * _dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5]))
-    return value
-
-
-def _parse_generalized(text: str) -> Optional[_dt.datetime]:
-    try:
-        return _dt.datetime.strptime(text, "%Y%m%d%H%M%SZ").replace(tzinfo=_UTC)
-    except ValueError:
-        return None
-
-
-_CRL_REASONS = (  # apps/ca.c crl_reasons, matched case-insensitively
-    "unspecified", "keyCompromise", "CACompromise", "affiliationChanged", "superseded",
-    "cessationOfOperation", "certificateHold", "removeFromCRL",
-    "holdInstruction", "keyTime", "CAkeyTime",  # pseudo reasons with an argument
-)
-
-
-@dataclasses.dataclass
-class _RevInfo:
-    time: Optional[_dt.datetime]
-    reason: Optional[RevocationReason] = None
-    hold: Optional[str] = None
-    invalidity: Optional[_dt.datetime] = None
-
-
-def _unpack_revinfo(text: str) -> Tuple[_RevInfo, Optional[str]]:
-    """apps/ca.c unpack_revinfo: ``time[,reason[,argument]]``, and the complaint OpenSSL prints
-    about a bad field. As in OpenSSL, a bad reason or argument leaves the status revoked without
-    a reason (make_ocsp_response ignores the error)."""
-    time_text, comma, rest = text.partition(",")
-    reason_text, _, argument = rest.partition(",")
-    info = _RevInfo(_parse_utctime(time_text))
-    if info.time is None:
-        return info, f"invalid revocation date {time_text}"
-    if not comma:
-        return info, None
-    index = next((i for i, name in enumerate(_CRL_REASONS) if name.lower() == reason_text.lower()), None)
-    if index is None:
-        return info, f"invalid reason code {reason_text}"
-    if index == 7:
-        info.reason = RevocationReason.REMOVE_FROM_CRL
-    elif index == 8:  # holdInstruction,<OID>
-        if not argument:
-            return info, "missing hold instruction"
-        oid = _HOLD_INSTRUCTIONS.get(argument.lower(), argument)
-        if not re.fullmatch(r"[0-2](\.\d+)+", oid):
-            return info, f"invalid object identifier {argument}"
-        info.reason, info.hold = RevocationReason.CERTIFICATE_HOLD, oid
-    elif index in (9, 10):  # keyTime / CAkeyTime,<GeneralizedTime>: an invalidity date
-        if not argument:
-            return info, "missing compromised time"
-        when = _parse_generalized(argument)
-        if when is None:
-            return info, f"invalid compromised time {argument}"
-        info.invalidity = when
-        info.reason = RevocationReason.KEY_COMPROMISE if index == 9 else RevocationReason.CA_COMPROMISE
-    else:
-        info.reason = RevocationReason(index)
-    return info, None
+        return read_index(path)
+    except StoreError as exc:
+        text = str(exc)
+        if text.startswith("Problem with index file: "):
+            where, _, detail = text[len("Problem with index file: "):].partition(": ")
+            _fail(f"Problem with index file: {where}", detail)
+        _fail(text)
 
 
 def _oid_der(dotted: str) -> bytes:
@@ -443,7 +280,12 @@ def _oid_der(dotted: str) -> bytes:
 
 
 # ------------------------------------------------------------------------------------------------
-# HTTP (a minimal blocking POST until ocspkit.http lands)
+# HTTP: ocspkit.http's client, POST as openssl ocsp sends
+
+
+# openssl ocsp waits for ever without -timeout; five minutes is "for ever" for a command line
+# while still ending a session a dead responder would hold.
+_NO_TIMEOUT = 300.0
 
 
 def _http_post(
@@ -451,31 +293,21 @@ def _http_post(
     headers: Sequence[Tuple[str, str]], timeout: Optional[int],
 ) -> bytes:
     """POST a DER request (RFC 6960 A.1) and return the body of the reply; TransportError otherwise."""
+    from .http import fetch
+
     netloc = host
     if port is not None:
         if ":" in host and not host.startswith("["):
             netloc = f"[{host}]"
         netloc += f":{port}"
     url = f"{'https' if use_ssl else 'http'}://{netloc}{path if path.startswith('/') else '/' + path}"
-    request = urllib.request.Request(url, data=body, method="POST")
-    request.add_header("Content-Type", "application/ocsp-request")
-    for name, value in headers:
-        request.add_header(name, value)
+    seconds = float(timeout) if timeout is not None and timeout > 0 else _NO_TIMEOUT
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as reply:
-            content_type = reply.headers.get_content_type()
-            data = reply.read()
-    except urllib.error.HTTPError as exc:
-        with exc:
-            raise TransportError(f"{url}: HTTP {exc.code} {exc.reason}", http_status=exc.code) from None
-    except urllib.error.URLError as exc:
-        raise TransportError(f"{url}: {exc.reason}") from None
-    except (OSError, http.client.HTTPException) as exc:
-        raise TransportError(f"{url}: {exc or type(exc).__name__}") from None
-    # OpenSSL 3.0 expects this content type (app_http_post_asn1).
-    if content_type != "application/ocsp-response":
-        raise TransportError(f"{url}: unexpected content type {content_type!r}, expected application/ocsp-response")
-    return bytes(data)
+        return fetch(body, url, method="POST", timeout=seconds, headers=list(headers))
+    except OCSPError as exc:
+        if isinstance(exc, TransportError):
+            raise
+        raise TransportError(f"{url}: {exc}") from None
 
 
 def _parse_url(url: str) -> Tuple[str, Optional[str], str, bool]:
@@ -879,13 +711,13 @@ class _Ocsp:
         if builder is None and self.reqin is not None:
             request = _read_request(self.reqin)
         if builder is None and request is None and self.port is not None:
-            _fail(f"-port: {_NOT_YET}")
+            return self._serve()
         responder = self._load_responder()
         index = None
         if self.index is not None:
             if responder is None:
                 _fail("Responder mode requires certificate, key, and CA.")
-            index = _Index(self.index)
+            index = _read_index(self.index)
         has_request = builder is not None or request is not None
         if not has_request and (self.signfile or self.reqout or self.host or add_nonce or index is not None):
             _fail("Need an OCSP request for this operation!")
@@ -985,6 +817,39 @@ class _Ocsp:
             return builder.sign(key, signer, extra_certs=others, include_certs=not self.sign_no_certs)
         except OCSPError as exc:
             _fail("Error signing OCSP request", exc)
+
+    def _serve(self) -> int:
+        """-port: run the responder service (ocspkit.responder) on the -index / -CA / -rsigner
+        options, as ``openssl ocsp -port`` does; -nrequest stops it after that many requests."""
+        if self.index is None:
+            _fail("Responder mode requires certificate, key, and CA.")
+        responder = self._load_responder()
+        if responder is None:
+            _fail("Responder mode requires certificate, key, and CA.")
+        rsigner, key, ca_certs, rother = responder
+        from .responder import Issuer, Responder
+        from .responder.index import IndexTxtStore
+
+        _read_index(self.index)  # openssl ocsp -port refuses to start on a bad index
+        store = IndexTxtStore(self.index)
+        validity = None if self.ndays == -1 else _dt.timedelta(days=self.ndays, minutes=self.nmin)
+        digest = "sha256" if self.rmd is None else (_hash_name(self.rmd) or "")
+        if not digest:
+            _fail(f"Unsupported digest -rmd {self.rmd}", f"ocspkit signs with {', '.join(_HASHES)}")
+        issuers = [
+            Issuer(
+                ca, key, store, signer_certificate=rsigner, responder_id="key" if self.resp_key_id else "name",
+                certificates=() if self.resp_no_certs else (rsigner, *rother), validity=validity,
+                hash_algorithm=digest,
+            )
+            for ca in ca_certs
+        ]
+        try:
+            port = int(self.port or "")
+        except ValueError:
+            _fail(f"Invalid port {self.port}")
+        # openssl ocsp -port listens on every interface.
+        return _run_server(Responder(issuers), "0.0.0.0", port, self.nrequest, presign=False)
 
     def _load_responder(self) -> Optional[Tuple[Any, crypto.PrivateKey, List[Any], List[Any]]]:
         """-rsigner, -rkey (default: the -rsigner file), -CA, -rother, -passin."""
@@ -1100,7 +965,7 @@ def _builder_from(request: OCSPRequest, keep_requestor: bool) -> RequestBuilder:
 
 
 def _make_response(
-    job: _Ocsp, request: OCSPRequest, index: _Index, rsigner: Any, key: crypto.PrivateKey,
+    job: _Ocsp, request: OCSPRequest, index: Any, rsigner: Any, key: crypto.PrivateKey,
     ca_certs: List[Any], rother: List[Any],
 ) -> OCSPResponse:
     """apps/ocsp.c make_ocsp_response: answer every CertID of ``request`` from ``index``."""
@@ -1130,15 +995,16 @@ def _make_response(
         elif row.type[:1] == "V":
             builder = builder.add_response(answer_id, CertStatus.GOOD, **times)
         elif row.type[:1] == "R":
-            info, complaint = _unpack_revinfo(row.revocation)
-            if complaint is not None:
-                sys.stderr.write(complaint + "\n")
+            info = row.revocation_info()
+            if info.complaint is not None:
+                sys.stderr.write(info.complaint + "\n")
             if info.time is None:
                 return unsuccessful_response(ResponseStatus.INTERNAL_ERROR)
-            extensions = [] if info.hold is None else [(_HOLD_INSTRUCTION_CODE, _oid_der(info.hold), False)]
+            extensions = [] if info.hold_instruction is None else [
+                (_HOLD_INSTRUCTION_CODE, _oid_der(info.hold_instruction), False)]
             builder = builder.add_response(
                 answer_id, CertStatus.REVOKED, revocation_time=info.time, revocation_reason=info.reason,
-                invalidity_date=info.invalidity, extensions=extensions, **times,
+                invalidity_date=info.invalidity_date, extensions=extensions, **times,
             )
         else:
             continue  # 'E' (expired) and other rows: OpenSSL adds no SingleResponse at all
@@ -1271,7 +1137,7 @@ _OPTIONS: Dict[str, _Opt] = {
     "badsig": _Opt("-", "Corrupt last byte of the response signature (for test)", _flag("badsig")),
     "CA": _Opt("<", "CA certificate", _field("ca")),
     "nmin": _Opt("p", "Number of minutes before next update", _set_nmin),
-    "nrequest": _Opt("p", "Number of requests to accept (responder service; not available yet)",
+    "nrequest": _Opt("p", "Number of requests to accept (default unlimited)",
                      _field("nrequest", int)),
     "reqin": _Opt("s", "File with the DER-encoded request (PEM accepted too)", _field("reqin")),
     "signer": _Opt("<", "Certificate to sign OCSP request with", _field("signfile")),
@@ -1288,7 +1154,7 @@ _OPTIONS: Dict[str, _Opt] = {
     # Client
     "url": _Opt("s", "Responder URL", _set_url),
     "host": _Opt("s", "TCP/IP hostname:port to connect to", _field("host")),
-    "port": _Opt("n", "Port to run responder on (not available yet)", _field("port")),
+    "port": _Opt("n", "Port to run responder on", _field("port")),
     "path": _Opt("s", "Path to use in OCSP request", _field("path")),
     "out": _Opt(">", "Output filename", _field("outfile")),
     "noverify": _Opt("-", "Don't verify response at all", _flag("noverify")),
@@ -1668,8 +1534,50 @@ def _cmd_show(ns: argparse.Namespace) -> int:
     return 1 if any(_severity(f) == "error" for f in findings) else 0
 
 
+def _run_server(responder: Any, host: str, port: int, nrequest: Optional[int], *, presign: bool) -> int:
+    """Start the service (uvicorn) and block until it stops; pre-sign known serials first."""
+    from .responder.server import run
+
+    if presign:
+        count = responder.presign()
+        sys.stderr.write(f"{PROG}: pre-signed {count} responses\n")
+        sys.stderr.flush()
+    run(responder, host=host, port=port, limit_max_requests=nrequest)
+    return 0
+
+
 def _cmd_serve(ns: argparse.Namespace) -> int:
-    _fail(f"serve: {_NOT_YET}")
+    from .responder import Issuer, Responder, load_config, make_store
+    from .responder.config import ServerSettings, parse_duration
+    from .responder.logs import configure_logging
+
+    configure_logging(ns.log_level, ns.log_format)
+    if ns.config is not None:
+        if ns.index or ns.db or ns.ca or ns.rsigner or ns.rkey:
+            _fail("serve: give either --config or the --ca/--rkey/--index/--db options, not both")
+        responder, settings = load_config(ns.config)
+    else:
+        if ns.ca is None or (ns.index is None) == (ns.db is None):
+            _fail("serve: give --config FILE, or --ca with --index or --db (see ocspkit serve --help)")
+        signer = _load_cert(ns.rsigner, "responder certificate") if ns.rsigner else None
+        if ns.rkey is None and ns.rsigner is None:
+            _fail("serve: --rkey is needed (the CA's key, or with --rsigner the responder's)")
+        key = _load_key(ns.rkey or ns.rsigner, "responder private key", _password(ns.passin))
+        rother = _load_certs(ns.rother, "responder other certificates") if ns.rother else []
+        store = make_store({"type": "index", "path": ns.index} if ns.index else
+                           {"type": "sqlite", "path": ns.db, "issuer": ns.issuer_label})
+        validity = parse_duration(ns.validity, "--validity")
+        issuers = [
+            Issuer(ca, key, store, signer_certificate=signer, responder_id="key" if ns.resp_key_id else "name",
+                   certificates=() if ns.resp_no_certs else (rother or None), validity=validity,
+                   hash_algorithm=_hash_name(ns.rmd) or "sha256", unknown_status=ns.unknown)
+            for ca in _load_certs(ns.ca, "CA certificates")
+        ]
+        responder, settings = Responder(issuers), ServerSettings()
+    host = ns.host if ns.host is not None else settings.host
+    port = ns.port if ns.port is not None else settings.port
+    nrequest = ns.nrequest if ns.nrequest is not None else settings.limit_max_requests
+    return _run_server(responder, host, port, nrequest, presign=settings.presign and not ns.no_presign)
 
 
 def _build_parser() -> _Parser:
@@ -1751,8 +1659,37 @@ def _build_parser() -> _Parser:
     _add_output(p)
     p.set_defaults(func=_cmd_sign)
 
-    p = sub.add_parser("serve", help="run an OCSP responder (not available yet)", description=(
-        f"Serve OCSP over HTTP: {_NOT_YET}. Until then, 'ocspkit sign' answers requests offline."))
+    from .responder.admin import add_store_commands
+
+    add_store_commands(sub)
+
+    p = sub.add_parser("serve", help="run the OCSP responder service (HTTP, RFC 6960 / RFC 5019)", description=(
+        "Serve OCSP over HTTP with uvicorn (pip install 'ocspkit[server]'): GET and POST, RFC 5019 cache "
+        "headers, /health and /metrics. Several issuers with their own signers and stores come from --config "
+        "(TOML or JSON, see docs/responder.md); one issuer from the options below. openssl's "
+        "'ocspkit -index ... -CA ... -rsigner ... -port N' starts the same service."))
+    p.add_argument("--config", metavar="FILE", help="responder configuration (TOML or JSON)")
+    p.add_argument("--ca", metavar="FILE", help="the CA certificate(s) answered for")
+    p.add_argument("--index", metavar="FILE", help="status store: OpenSSL's CA database (index.txt)")
+    p.add_argument("--db", metavar="FILE", help="status store: an ocspkit SQLite database (see 'ocspkit store')")
+    p.add_argument("--issuer-label", default="default", metavar="LABEL", help="the issuer's label in --db")
+    p.add_argument("--rsigner", metavar="FILE", help="delegated responder certificate (default: the CA signs)")
+    p.add_argument("--rkey", metavar="FILE", help="signing key (default: the --rsigner file)")
+    p.add_argument("--passin", metavar="ARG", help="key pass phrase: pass:, env:, file:, fd:, stdin")
+    p.add_argument("--rother", metavar="FILE", help="more certificates to include in responses")
+    p.add_argument("--validity", default="1d", metavar="DURATION",
+                   help="nextUpdate - thisUpdate, e.g. 12h, 7d, or 'none' (default 1d)")
+    p.add_argument("--rmd", metavar="ALG", help="signature digest (default sha256)")
+    p.add_argument("--resp-no-certs", action="store_true", help="include no certificates")
+    p.add_argument("--resp-key-id", action="store_true", help="responder ID by key hash")
+    p.add_argument("--unknown", choices=("unknown", "revoked"), default="unknown",
+                   help="what serials the store does not know get (revoked: RFC 6960 extended revoke)")
+    p.add_argument("--host", metavar="ADDR", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, metavar="N", help="port to listen on (default 8080; 0 picks a free one)")
+    p.add_argument("--nrequest", type=int, metavar="N", help="stop after N requests")
+    p.add_argument("--no-presign", action="store_true", help="do not sign known serials at start")
+    p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    p.add_argument("--log-format", default="text", choices=("text", "json"))
     p.set_defaults(func=_cmd_serve)
     return parser
 
@@ -1763,7 +1700,7 @@ def _run_subcommand(argv: Sequence[str]) -> int:
     if getattr(ns, "command", None) is None:
         # Status 1, as 'openssl ocsp' without options exits.
         raise CLIError(
-            "give a command (request, send, check, show, verify, sign, serve) or openssl ocsp options "
+            "give a command (request, send, check, show, verify, sign, serve, store) or openssl ocsp options "
             f"(see {PROG} --help)", 1
         )
     result: int = ns.func(ns)

@@ -1,0 +1,602 @@
+"""The responder's sans-I/O core: OCSP request bytes in, signed response bytes out, and HTTP
+(method, path, headers, body) in, (status, headers, body) out.
+
+Nothing here opens a socket or reads a clock the caller did not hand in (``now=``; the
+``clock`` given to :class:`Responder` is the default). The ASGI app
+(:mod:`ocspkit.responder.asgi`) and the threaded server (:mod:`ocspkit.responder.server`) are thin
+adapters over :meth:`Responder.handle`.
+
+Rules enforced here, with their clauses:
+
+- every CertID of a request gets a SingleResponse, in the request's hash algorithm (RFC 6960 4.2.2);
+- a CertID of an issuer not served gets ``unauthorized`` (RFC 6960 2.3);
+- undecodable requests get ``malformedRequest`` (RFC 6960 2.3), and so do nonces outside the
+  allowed lengths (RFC 8954 2.1: 1..32 octets by default);
+- a store that cannot be read gets ``internalError`` (or ``tryLater`` when it says retrying may
+  help) and the responder keeps serving (RFC 6960 2.3);
+- signed requests are verified; with ``require_signed_requests``, unsigned ones get
+  ``sigRequired`` (RFC 6960 2.3);
+- GET answers carry RFC 5019 6.2 cache headers and honour If-None-Match (RFC 9110 13.1.2).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import datetime as _dt
+import email.utils
+import hashlib
+import logging
+import threading
+import time
+import urllib.parse
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+
+from .. import crypto
+from .._fast import cert_facts
+from ..certid import CertID
+from ..enums import CertStatus, ResponseStatus, RevocationReason
+from ..errors import OCSPError, OCSPTypeError, OCSPValueError, StoreError, VerificationError
+from ..request import OCSPRequest, load_request
+from ..response import ResponseBuilder, unsuccessful_response
+from .metrics import Metrics
+from .store import CertificateRecord, RecordState, StatusStore
+
+__all__ = ["Answer", "Issuer", "Reply", "Responder"]
+
+_UTC = _dt.timezone.utc
+log = logging.getLogger("ocspkit.responder")
+
+# RFC 6960 4.1.1 allows any hash for CertIDs; these are the ones OpenSSL and ocspkit compute.
+_CERTID_HASHES = ("sha1", "sha224", "sha256", "sha384", "sha512")
+_HOLD_INSTRUCTION_CODE = "2.5.29.23"  # RFC 5280 5.3.2
+_OCSP_REQUEST = "application/ocsp-request"
+_OCSP_RESPONSE = "application/ocsp-response"
+_ERROR_DER = {status: unsuccessful_response(status).dump() for status in ResponseStatus if status.value != 0}
+
+
+def _utc(value: Optional[_dt.datetime] = None) -> _dt.datetime:
+    if value is None:
+        return _dt.datetime.now(_UTC).replace(microsecond=0)
+    if value.tzinfo is None or value.utcoffset() != _dt.timedelta(0):
+        raise OCSPValueError("now must be an aware UTC datetime")
+    # RFC 6960 4.2.2.1 / RFC 5019 2.2.4: GeneralizedTime without fractions.
+    return value.astimezone(_UTC).replace(microsecond=0)
+
+
+@dataclasses.dataclass(frozen=True)
+class Issuer:
+    """One CA this responder answers for, and how it signs.
+
+    ``certificate`` is the CA certificate (anything :func:`ocspkit.crypto.load_certificate`
+    reads). ``signer_key`` signs; ``signer_certificate`` is the delegated responder certificate
+    (RFC 6960 4.2.2.2), or None when the CA signs itself. ``responder_id`` is ``"name"`` or
+    ``"key"`` (RFC 6960 4.2.1). ``certificates`` are the certificates to include: None means the
+    signer's certificate (as ``openssl ocsp`` does), ``()`` none (``-resp_no_certs``), and any
+    list adds ``-rother``-style extras after the signer's. ``validity`` is nextUpdate -
+    thisUpdate, or None for no nextUpdate. ``unknown_status`` is what serials the store does
+    not know get: ``"unknown"`` (RFC 6960 2.2) or ``"revoked"`` (the extended revoke of RFC 6960
+    2.2 / 4.4.8). ``expired_status`` is what index ``E`` rows get.
+    """
+
+    certificate: Any
+    signer_key: Any
+    store: StatusStore
+    signer_certificate: Any = None
+    responder_id: str = "name"  # byName: what openssl ocsp writes unless -resp_key_id
+    certificates: Optional[Sequence[Any]] = None
+    validity: Optional[_dt.timedelta] = _dt.timedelta(days=1)  # RFC 5019 2.2.4 wants a nextUpdate
+    hash_algorithm: str = "sha256"  # of the signature; SHA-1 signatures are deprecated (RFC 9155)
+    pss: bool = False
+    unknown_status: str = "unknown"
+    expired_status: str = "good"  # RFC 6960 2.2: good means "not revoked"; expiry is the client's check
+    label: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        if self.responder_id not in ("name", "key"):
+            raise OCSPValueError('responder_id is "name" or "key"')
+        if self.unknown_status not in ("unknown", "revoked"):
+            raise OCSPValueError('unknown_status is "unknown" or "revoked"')
+        if self.expired_status not in ("good", "unknown", "revoked"):
+            raise OCSPValueError('expired_status is "good", "unknown" or "revoked"')
+        if self.validity is not None and self.validity <= _dt.timedelta(0):
+            raise OCSPValueError("validity must be positive (or None for no nextUpdate)")
+        for name in ("lookup", "generation"):
+            if name not in dir(self.store):  # dir(): reading .generation could already fail
+                raise OCSPTypeError(f"store must be a StatusStore, got {type(self.store).__name__}")
+
+
+class _Signer:
+    """An Issuer made ready: loaded certificates and key, CertID hashes, certificates to include."""
+
+    def __init__(self, issuer: Issuer) -> None:
+        self.issuer = issuer
+        self.ca = crypto.load_certificate(issuer.certificate)
+        self.key = crypto.load_private_key(issuer.signer_key)
+        self.cert = self.ca if issuer.signer_certificate is None else crypto.load_certificate(issuer.signer_certificate)
+        if crypto.load_public_key(self.cert).asn1.dump() != self.key.public_key_info.dump():
+            raise OCSPValueError(
+                f"the signer key does not belong to {'the CA' if issuer.signer_certificate is None else 'the signer'} "
+                "certificate"
+            )
+        facts = cert_facts(self.ca)
+        self.hashes = {name: facts.issuer_hashes(name) for name in _CERTID_HASHES}
+        if issuer.certificates is None:
+            self.include: Tuple[Any, ...] = (self.cert,)
+        else:
+            extras = tuple(crypto.load_certificate(c) for c in issuer.certificates)
+            self.include = (self.cert, *extras) if extras else ()
+        self.label = issuer.label or self.ca.subject.human_friendly
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """An OCSP response the responder produced, with what the HTTP layer needs to know of it.
+
+    ``status`` is the responseStatus; ``cert_statuses`` one entry per SingleResponse;
+    ``this_update`` / ``next_update`` / ``produced_at`` are set for successful answers
+    (``this_update`` is the earliest, ``next_update`` the earliest of the SingleResponses);
+    ``cacheable`` says HTTP caches may keep it (no nonce: RFC 5019 6.2); ``source`` is
+    ``"cache"``, ``"signed"`` or ``"error"``.
+    """
+
+    der: bytes
+    status: ResponseStatus
+    cert_statuses: Tuple[CertStatus, ...] = ()
+    produced_at: Optional[_dt.datetime] = None
+    this_update: Optional[_dt.datetime] = None
+    next_update: Optional[_dt.datetime] = None
+    cacheable: bool = False
+    source: str = "error"
+    reason: Optional[str] = None
+
+    @property
+    def etag(self) -> str:
+        """A strong entity tag: the SHA-1 of the response, as RFC 5019 6.2 suggests."""
+        return '"' + hashlib.sha1(self.der).hexdigest() + '"'
+
+
+@dataclasses.dataclass(frozen=True)
+class Reply:
+    """An HTTP reply: status code, headers (name, value) and body, plus the OCSP answer (if any)."""
+
+    status: int
+    headers: Tuple[Tuple[str, str], ...]
+    body: bytes
+    answer: Optional[Answer] = None
+
+
+@dataclasses.dataclass
+class _Cached:
+    answer: Answer
+    generation: object
+    refresh_at: _dt.datetime
+
+
+class _Refused(Exception):
+    """A request refused with an unsuccessful status (internal to the core)."""
+
+    def __init__(self, status: ResponseStatus, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class Responder:
+    """An OCSP responder for one or more issuers, sans I/O.
+
+    ``issuers`` each have their own signer and status store. ``nonce_lengths`` are the allowed
+    nonce lengths (RFC 8954 2.1: 1..32). ``require_signed_requests`` answers unsigned requests
+    ``sigRequired``; ``request_trust`` are the anchors signed requests must chain to (empty: the
+    signature alone is checked, with the signer taken from the request's certificates).
+    ``max_request_size`` bounds a request's bytes, ``max_cert_ids`` its CertIDs. Answers for
+    single-CertID requests without a nonce are pre-signed and kept (``cache_size`` of them) until
+    ``refresh`` of their validity has passed or the store changes. ``clock`` gives the time when
+    a call has no ``now=``.
+    """
+
+    def __init__(
+        self,
+        issuers: Union[Issuer, Iterable[Issuer]],
+        *,
+        nonce_lengths: Tuple[int, int] = (1, 32),  # RFC 8954 2.1
+        require_signed_requests: bool = False,  # RFC 6960 4.1.2: signing requests is optional
+        request_trust: Sequence[Any] = (),
+        max_request_size: int = 65536,  # 64 KiB: ~800 CertIDs; real requests are a few hundred bytes
+        max_cert_ids: int = 1000,  # bounds the work one request can ask for
+        cache_size: int = 100_000,  # pre-signed answers kept: ~2 KB each, ~200 MB at most
+        refresh: float = 0.5,  # re-sign once half of thisUpdate..nextUpdate has passed
+        no_next_update_max_age: _dt.timedelta = _dt.timedelta(minutes=5),  # cache life without nextUpdate
+        path_prefix: str = "/",
+        clock: Optional[Callable[[], _dt.datetime]] = None,
+        metrics: Optional[Metrics] = None,
+    ) -> None:
+        issuers = [issuers] if isinstance(issuers, Issuer) else list(issuers)
+        if not issuers:
+            raise OCSPValueError("a responder needs at least one Issuer")
+        for issuer in issuers:
+            if not isinstance(issuer, Issuer):
+                raise OCSPTypeError(f"issuers must be ocspkit.responder.Issuer objects, got {type(issuer).__name__}")
+        low, high = nonce_lengths
+        if not 0 <= low <= high:
+            raise OCSPValueError("nonce_lengths must be (min, max) with 0 <= min <= max")
+        if not 0 < refresh <= 1:
+            raise OCSPValueError("refresh must be in (0, 1]")
+        self.signers = [_Signer(issuer) for issuer in issuers]
+        self._by_hashes: Dict[Tuple[str, bytes, bytes], _Signer] = {}
+        for signer in self.signers:
+            for name, (name_hash, key_hash) in signer.hashes.items():
+                self._by_hashes.setdefault((name, name_hash, key_hash), signer)
+        self.nonce_lengths = (low, high)
+        self.require_signed_requests = require_signed_requests
+        self.request_trust = tuple(crypto.load_certificate(c) for c in request_trust)
+        self.max_request_size = max_request_size
+        self.max_cert_ids = max_cert_ids
+        self.cache_size = cache_size
+        self.refresh = refresh
+        self.no_next_update_max_age = no_next_update_max_age
+        self.path_prefix = "/" + path_prefix.strip("/") + ("/" if path_prefix.strip("/") else "")
+        self.clock = clock
+        self.metrics = metrics if metrics is not None else Metrics()
+        self._cache: Dict[bytes, _Cached] = {}
+        self._lock = threading.Lock()
+
+    # --- time --------------------------------------------------------------------------------
+
+    def _now(self, now: Optional[_dt.datetime]) -> _dt.datetime:
+        if now is None and self.clock is not None:
+            now = self.clock()
+        return _utc(now)
+
+    # --- OCSP --------------------------------------------------------------------------------
+
+    def respond(self, request: Union[bytes, OCSPRequest], *, now: Optional[_dt.datetime] = None) -> Answer:
+        """Answer one OCSP request (DER bytes or a parsed request) with a response. Never
+        raises for a bad request: every refusal is an unsuccessful response."""
+        moment = self._now(now)
+        if not isinstance(request, (bytes, bytearray, memoryview, OCSPRequest)):
+            raise OCSPTypeError(f"request must be bytes or an OCSPRequest, got {type(request).__name__}")
+        try:
+            return self._respond(request, moment)
+        except _Refused as refused:
+            return self._error(refused.status, refused.reason)
+        except StoreError as exc:
+            self.metrics.store_errors += 1
+            log.warning("status store failed: %s", exc, extra={"ocsp_event": "store_error"})
+            status = ResponseStatus.TRY_LATER if exc.retryable else ResponseStatus.INTERNAL_ERROR
+            return self._error(status, f"store: {exc}")
+        except Exception as exc:  # the service keeps serving whatever went wrong
+            log.exception("internal error answering a request", extra={"ocsp_event": "internal_error"})
+            return self._error(ResponseStatus.INTERNAL_ERROR, f"internal: {type(exc).__name__}: {exc}")
+
+    def _error(self, status: ResponseStatus, reason: str) -> Answer:
+        return Answer(_ERROR_DER[status], status, reason=reason)
+
+    def _parse(self, request: Union[bytes, OCSPRequest]) -> OCSPRequest:
+        if isinstance(request, OCSPRequest):
+            return request
+        data = bytes(request)
+        if len(data) > self.max_request_size:
+            raise _Refused(ResponseStatus.MALFORMED_REQUEST, f"request of {len(data)} bytes is over the limit")
+        if not data.startswith(b"\x30"):
+            # RFC 6960 4.1.1: an OCSPRequest is a DER SEQUENCE (no PEM or text over the wire).
+            raise _Refused(ResponseStatus.MALFORMED_REQUEST, "not a DER OCSPRequest")
+        try:
+            return load_request(data)
+        except OCSPError as exc:
+            raise _Refused(ResponseStatus.MALFORMED_REQUEST, f"undecodable request: {exc}") from None
+
+    def _respond(self, request: Union[bytes, OCSPRequest], now: _dt.datetime) -> Answer:
+        parsed = self._parse(request)
+        cert_ids = parsed.cert_ids
+        if not cert_ids:
+            raise _Refused(ResponseStatus.MALFORMED_REQUEST, "no CertIDs")  # RFC 6960 4.1.1: SEQUENCE OF Request
+        if len(cert_ids) > self.max_cert_ids:
+            raise _Refused(ResponseStatus.MALFORMED_REQUEST, f"{len(cert_ids)} CertIDs is over the limit")
+        nonce = parsed.nonce
+        if parsed.nonce_form is not None:
+            low, high = self.nonce_lengths
+            length = len(nonce or b"")
+            if not low <= length <= high:  # RFC 8954 2.1
+                raise _Refused(ResponseStatus.MALFORMED_REQUEST, f"nonce of {length} octets (allowed {low}..{high})")
+        if parsed.is_signed:
+            self._check_signature(parsed, now)
+        elif self.require_signed_requests:
+            raise _Refused(ResponseStatus.SIG_REQUIRED, "unsigned request")  # RFC 6960 2.3
+        signer: Optional[_Signer] = None
+        for cert_id in cert_ids:
+            found = self._by_hashes.get((cert_id.hash_algorithm, cert_id.issuer_name_hash, cert_id.issuer_key_hash))
+            if found is None:
+                raise _Refused(ResponseStatus.UNAUTHORIZED, "a CertID of an issuer not served")  # RFC 6960 2.3
+            if signer is not None and found is not signer:
+                # One response has one signer (RFC 6960 4.2.1); issuers signing differently cannot share it.
+                raise _Refused(ResponseStatus.UNAUTHORIZED, "CertIDs of issuers with different signers")
+            signer = found
+        assert signer is not None
+        cacheable = parsed.nonce_form is None and len(cert_ids) == 1
+        if cacheable:
+            return self._cached(signer, cert_ids[0], now)
+        return self._sign(signer, cert_ids, now, parsed, cacheable=False)
+
+    def _check_signature(self, request: OCSPRequest, now: _dt.datetime) -> None:
+        from ..verify import VerifyFlags, verify_request
+
+        flags = VerifyFlags.NONE if self.request_trust else VerifyFlags.NOVERIFY
+        try:
+            verify_request(request, trusted=self.request_trust, flags=flags, now=now)
+        except VerificationError as exc:
+            # RFC 6960 2.3: the requester is not authorized to make this query.
+            raise _Refused(ResponseStatus.UNAUTHORIZED, f"request signature: {exc}") from None
+
+    def _cached(self, signer: _Signer, cert_id: CertID, now: _dt.datetime) -> Answer:
+        key = cert_id.dump()
+        generation = signer.issuer.store.generation
+        entry = self._cache.get(key)
+        if entry is not None and entry.generation == generation and now < entry.refresh_at:
+            produced = entry.answer.produced_at
+            if produced is None or produced <= now:
+                self.metrics.cache_hits += 1
+                return dataclasses.replace(entry.answer, source="cache")
+        self.metrics.cache_misses += 1
+        answer = self._sign(signer, (cert_id,), now, None, cacheable=True)
+        if answer.status is ResponseStatus.SUCCESSFUL:
+            self._remember(key, answer, generation)
+        return answer
+
+    def _remember(self, key: bytes, answer: Answer, generation: object) -> None:
+        assert answer.this_update is not None
+        if answer.next_update is not None:
+            life = (answer.next_update - answer.this_update) * self.refresh
+        else:
+            life = self.no_next_update_max_age
+        with self._lock:
+            if key not in self._cache and len(self._cache) >= self.cache_size:
+                self._cache.pop(next(iter(self._cache)))  # the oldest entry (dicts keep insertion order)
+            self._cache[key] = _Cached(answer, generation, answer.this_update + life)
+
+    def presign(self, *, now: Optional[_dt.datetime] = None, hash_algorithms: Sequence[str] = ("sha1",)) -> int:
+        """Sign answers for every serial every store knows, ahead of requests (RFC 5019 2.1.1:
+        pre-produced responses), in each of ``hash_algorithms`` (SHA-1: RFC 5019 2.1.1 CertIDs).
+        Returns how many were signed. Store errors propagate (StoreError)."""
+        moment = self._now(now)
+        count = 0
+        for signer in self.signers:
+            store = signer.issuer.store
+            generation = store.generation
+            for record in list(store):
+                for name in hash_algorithms:
+                    cert_id = CertID.from_issuer(signer.ca, record.serial_number, name)
+                    answer = self._sign(signer, (cert_id,), moment, None, cacheable=True)
+                    if answer.status is ResponseStatus.SUCCESSFUL:
+                        self._remember(cert_id.dump(), answer, generation)
+                        count += 1
+        return count
+
+    def clear_cache(self) -> None:
+        """Forget every pre-signed answer."""
+        with self._lock:
+            self._cache.clear()
+
+    def _status_of(self, signer: _Signer, serial: int) -> Tuple[CertStatus, Dict[str, Any]]:
+        record = signer.issuer.store.lookup(serial)
+        if record is None:
+            if signer.issuer.unknown_status == "revoked":
+                # RFC 6960 2.2: a never-issued serial is "revoked" with certificateHold and
+                # revocationTime 1970-01-01, and the extended-revoke extension (4.4.8).
+                return CertStatus.REVOKED, {
+                    "revocation_time": _dt.datetime(1970, 1, 1, tzinfo=_UTC),
+                    "revocation_reason": RevocationReason.CERTIFICATE_HOLD,
+                }
+            return CertStatus.UNKNOWN, {}
+        if not isinstance(record, CertificateRecord):
+            raise StoreError(f"the store returned {type(record).__name__}, not a CertificateRecord")
+        if record.state == RecordState.REVOKED:
+            extra: Dict[str, Any] = {
+                "revocation_time": record.revocation_time,
+                "revocation_reason": record.revocation_reason,
+                "invalidity_date": record.invalidity_date,
+            }
+            if record.hold_instruction is not None:
+                from .._fast import oid_der
+
+                extra["extensions"] = [(_HOLD_INSTRUCTION_CODE, oid_der(record.hold_instruction), False)]
+            return CertStatus.REVOKED, extra
+        if record.state == RecordState.EXPIRED and signer.issuer.expired_status != "good":
+            if signer.issuer.expired_status == "unknown":
+                return CertStatus.UNKNOWN, {}
+            return CertStatus.REVOKED, {"revocation_time": record.not_after or _dt.datetime(1970, 1, 1, tzinfo=_UTC)}
+        return CertStatus.GOOD, {}
+
+    def _sign(
+        self,
+        signer: _Signer,
+        cert_ids: Sequence[CertID],
+        now: _dt.datetime,
+        request: Optional[OCSPRequest],
+        *,
+        cacheable: bool,
+    ) -> Answer:
+        issuer = signer.issuer
+        next_update = None if issuer.validity is None else now + issuer.validity
+        builder = ResponseBuilder()
+        statuses: List[CertStatus] = []
+        extended_revoke = False
+        for cert_id in cert_ids:
+            status, extra = self._status_of(signer, cert_id.serial_number)
+            if status is CertStatus.REVOKED and issuer.unknown_status == "revoked" and \
+                    extra.get("revocation_time") == _dt.datetime(1970, 1, 1, tzinfo=_UTC):
+                extended_revoke = True
+            # RFC 6960 4.2.2: answer in the request's hash algorithm; the CertID is echoed as received.
+            builder = builder.add_response(cert_id, status, this_update=now, next_update=next_update, **extra)
+            statuses.append(status)
+        if request is not None:
+            builder = builder.with_nonce(request)  # RFC 8954 / OCSP_copy_nonce: echoed as received
+        if extended_revoke:
+            builder = builder.with_extended_revoke()
+        if issuer.responder_id == "key":
+            builder = builder.with_responder_id("key")
+        builder = builder.with_certificates(signer.include)
+        response = builder.sign(signer.key, signer.cert, hash_algorithm=issuer.hash_algorithm, pss=issuer.pss, now=now)
+        self.metrics.signed += 1
+        return Answer(
+            response.dump(), ResponseStatus.SUCCESSFUL, tuple(statuses), now, now, next_update,
+            cacheable=cacheable, source="signed",
+        )
+
+    # --- HTTP --------------------------------------------------------------------------------
+
+    def handle(
+        self,
+        method: str,
+        path: str,
+        headers: Union[Mapping[str, str], Sequence[Tuple[str, str]]] = (),
+        body: bytes = b"",
+        *,
+        now: Optional[_dt.datetime] = None,
+        body_length: Optional[int] = None,
+    ) -> Reply:
+        """Answer one HTTP request (RFC 6960 Appendix A, RFC 5019 5 and 6): GET and HEAD with
+        the request in the path, POST with it in the body; ``/health`` and ``/metrics``.
+        ``path`` is the raw (still percent-encoded) path and query. ``body_length`` is for
+        adapters that stop reading a body once it is over :attr:`max_request_size` (or refuse it
+        from its Content-Length): the length seen or declared, in place of ``len(body)``, so the
+        reply is the 413 a whole body would get without anyone buffering it. Never raises."""
+        started = time.perf_counter()
+        try:
+            size = len(body) if body_length is None else body_length
+            reply = self._handle(method.upper(), path, _header_map(headers), body, now, size)
+        except Exception:  # the service keeps serving whatever went wrong
+            log.exception("internal error handling %s %s", method, path[:200])
+            reply = _ocsp_reply(200, self._error(ResponseStatus.INTERNAL_ERROR, "internal"), method)
+        elapsed = time.perf_counter() - started
+        if reply.answer is None and reply.status != 405:
+            return reply  # /health and /metrics are not OCSP traffic: neither counted nor logged
+        self.metrics.observe(method.upper(), reply, elapsed)
+        if log.isEnabledFor(logging.INFO):
+            answer = reply.answer
+            log.info(
+                "%s %s -> %d %s", method, path[:80], reply.status,
+                answer.status.name.lower() if answer else "-",
+                extra={
+                    "ocsp_event": "request",
+                    "http_method": method,
+                    "http_status": reply.status,
+                    "ocsp_status": answer.status.name.lower() if answer else None,
+                    "cert_statuses": [s.name.lower() for s in answer.cert_statuses] if answer else [],
+                    "source": answer.source if answer else None,
+                    "reason": answer.reason if answer else None,
+                    "duration_ms": round(elapsed * 1000, 3),
+                },
+            )
+        return reply
+
+    def _handle(
+        self, method: str, path: str, headers: Dict[str, str], body: bytes, now: Optional[_dt.datetime],
+        size: int,
+    ) -> Reply:
+        route = path.split("?", 1)[0]
+        if route in ("/health", self.path_prefix + "health"):
+            return self._health(method)
+        if route in ("/metrics", self.path_prefix + "metrics"):
+            return Reply(200, (("Content-Type", "text/plain; version=0.0.4; charset=utf-8"),),
+                         self.metrics.render().encode() if method != "HEAD" else b"")
+        if method == "POST":
+            content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if content_type and content_type != _OCSP_REQUEST:
+                # RFC 6960 A.1: requests are application/ocsp-request.
+                answer = self._error(ResponseStatus.MALFORMED_REQUEST, f"content type {content_type!r}")
+                return _ocsp_reply(415, answer, method)
+            if size > self.max_request_size:
+                return _ocsp_reply(413, self._error(ResponseStatus.MALFORMED_REQUEST, "body over the limit"), method)
+            return _ocsp_reply(200, self.respond(body, now=now), method)
+        if method in ("GET", "HEAD"):
+            der = self._decode_get(route)
+            if der is None:
+                answer = self._error(ResponseStatus.MALFORMED_REQUEST, "malformed GET path")
+                return _ocsp_reply(200, answer, method)
+            answer = self.respond(der, now=now)
+            return self._get_reply(answer, method, headers, self._now(now))
+        return Reply(405, (("Allow", "GET, HEAD, POST"), ("Content-Type", "text/plain; charset=utf-8")),
+                     b"method not allowed\n")
+
+    def _health(self, method: str) -> Reply:
+        problems = []
+        for signer in self.signers:
+            try:
+                _ = signer.issuer.store.generation
+            except StoreError as exc:
+                problems.append(f"{signer.label}: {exc}")
+        body = ("ok\n" if not problems else "".join(f"store error: {p}\n" for p in problems)).encode()
+        return Reply(200 if not problems else 503, (("Content-Type", "text/plain; charset=utf-8"),),
+                     b"" if method == "HEAD" else body)
+
+    def _decode_get(self, route: str) -> Optional[bytes]:
+        """RFC 6960 A.1: GET {url}/{url-encoding of base-64 encoding of the DER OCSPRequest}."""
+        if not route.startswith(self.path_prefix):
+            return None
+        encoded = route[len(self.path_prefix):]
+        if not encoded or len(encoded) > self.max_request_size * 2:
+            return None
+        text = urllib.parse.unquote(encoded)
+        text = text.lstrip("/")  # a doubled slash between the prefix and the request
+        # Be lenient in what is accepted: a '+' some clients leave unencoded, the URL-safe
+        # alphabet, and padding dropped.
+        text = text.replace(" ", "+").replace("-", "+").replace("_", "/")
+        text += "=" * (-len(text) % 4)
+        try:
+            der = base64.b64decode(text.encode("ascii"), validate=True)
+        except (binascii.Error, ValueError, UnicodeEncodeError):
+            return None
+        return der or None
+
+    def _get_reply(self, answer: Answer, method: str, headers: Dict[str, str], now: _dt.datetime) -> Reply:
+        if answer.status is not ResponseStatus.SUCCESSFUL or not answer.cacheable:
+            return _ocsp_reply(200, answer, method)
+        cache_headers = [("ETag", answer.etag)]
+        assert answer.produced_at is not None
+        cache_headers.append(("Last-Modified", _http_date(answer.produced_at)))  # RFC 5019 6.2
+        if answer.next_update is not None:
+            max_age = max(0, int((answer.next_update - now).total_seconds()))
+            cache_headers.append(("Expires", _http_date(answer.next_update)))  # RFC 5019 6.2: nextUpdate
+            # RFC 5019 6.2: max-age no later than nextUpdate; public, no-transform, must-revalidate.
+            cache_headers.append(("Cache-Control", f"max-age={max_age}, public, no-transform, must-revalidate"))
+        else:
+            cache_headers.append(("Cache-Control", "no-cache"))
+        match = headers.get("if-none-match")
+        if match is not None and _etag_matches(match, answer.etag):
+            return Reply(304, tuple(cache_headers), b"", answer)  # RFC 9110 15.4.5
+        reply = _ocsp_reply(200, answer, method)
+        return Reply(reply.status, reply.headers + tuple(cache_headers), reply.body, answer)
+
+
+def _header_map(headers: Union[Mapping[str, str], Sequence[Tuple[str, str]]]) -> Dict[str, str]:
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    out: Dict[str, str] = {}
+    for name, value in items:
+        key = (name.decode("latin-1") if isinstance(name, bytes) else str(name)).lower()
+        text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        out[key] = out[key] + ", " + text if key in out else text
+    return out
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    if header.strip() == "*":
+        return True
+    # RFC 9110 13.1.2: weak comparison; W/ prefixes do not count.
+    tags = [t.strip() for t in header.split(",")]
+    return any((t[2:] if t.startswith("W/") else t) == etag for t in tags)
+
+
+def _http_date(when: _dt.datetime) -> str:
+    return email.utils.format_datetime(when.astimezone(_UTC), usegmt=True)
+
+
+def _ocsp_reply(status: int, answer: Answer, method: str) -> Reply:
+    headers: Tuple[Tuple[str, str], ...] = (
+        ("Content-Type", _OCSP_RESPONSE),
+        ("Content-Length", str(len(answer.der))),
+    )
+    if answer.status is not ResponseStatus.SUCCESSFUL:
+        headers += (("Cache-Control", "no-store"),)  # errors are not for caches
+    return Reply(status, headers, b"" if method.upper() == "HEAD" else answer.der, answer)

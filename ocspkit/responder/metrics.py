@@ -1,0 +1,94 @@
+"""Prometheus-style counters for the responder: requests, statuses, latency (text exposition
+format 0.0.4, rendered by hand: no client library needed)."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Dict, List, Tuple
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .core import Reply
+
+__all__ = ["Metrics"]
+
+# Latency buckets in seconds: pre-signed answers take well under a millisecond, live RSA-2048
+# signatures about one, and anything past a second is an outage.
+BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+
+
+class Metrics:
+    """Counters a responder keeps; :meth:`render` gives the Prometheus text format."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.requests: Dict[Tuple[str, int], int] = {}
+        self.ocsp_statuses: Dict[str, int] = {}
+        self.cert_statuses: Dict[str, int] = {}
+        self.buckets: List[int] = [0] * len(BUCKETS)
+        self.latency_count = 0
+        self.latency_sum = 0.0
+        self.cache_hits = 0
+        self.cache_misses = 0
+        self.signed = 0
+        self.store_errors = 0
+
+    def observe(self, method: str, reply: Reply, seconds: float) -> None:
+        """Count one handled HTTP request."""
+        with self._lock:
+            key = (method if method in ("GET", "POST", "HEAD") else "OTHER", reply.status)
+            self.requests[key] = self.requests.get(key, 0) + 1
+            answer = reply.answer
+            if answer is not None:
+                name = answer.status.name.lower()
+                self.ocsp_statuses[name] = self.ocsp_statuses.get(name, 0) + 1
+                for status in answer.cert_statuses:
+                    cert = status.name.lower()
+                    self.cert_statuses[cert] = self.cert_statuses.get(cert, 0) + 1
+            self.latency_count += 1
+            self.latency_sum += seconds
+            for i, bound in enumerate(BUCKETS):
+                if seconds <= bound:
+                    self.buckets[i] += 1
+                    break
+
+    def render(self) -> str:
+        """The counters in the Prometheus text exposition format."""
+        with self._lock:
+            lines = [
+                "# HELP ocspkit_http_requests_total HTTP requests handled, by method and HTTP status.",
+                "# TYPE ocspkit_http_requests_total counter",
+            ]
+            for (method, status), count in sorted(self.requests.items()):
+                lines.append(f'ocspkit_http_requests_total{{method="{method}",code="{status}"}} {count}')
+            lines += [
+                "# HELP ocspkit_responses_total OCSP responses, by responseStatus.",
+                "# TYPE ocspkit_responses_total counter",
+            ]
+            for name, count in sorted(self.ocsp_statuses.items()):
+                lines.append(f'ocspkit_responses_total{{status="{name}"}} {count}')
+            lines += [
+                "# HELP ocspkit_cert_statuses_total SingleResponses, by certStatus.",
+                "# TYPE ocspkit_cert_statuses_total counter",
+            ]
+            for name, count in sorted(self.cert_statuses.items()):
+                lines.append(f'ocspkit_cert_statuses_total{{status="{name}"}} {count}')
+            lines += [
+                "# HELP ocspkit_request_duration_seconds Time to answer a request inside the responder.",
+                "# TYPE ocspkit_request_duration_seconds histogram",
+            ]
+            running = 0
+            for bound, count in zip(BUCKETS, self.buckets):
+                running += count
+                lines.append(f'ocspkit_request_duration_seconds_bucket{{le="{bound}"}} {running}')
+            lines.append(f'ocspkit_request_duration_seconds_bucket{{le="+Inf"}} {self.latency_count}')
+            lines.append(f"ocspkit_request_duration_seconds_sum {self.latency_sum:.6f}")
+            lines.append(f"ocspkit_request_duration_seconds_count {self.latency_count}")
+            for name, value, text in (
+                ("cache_hits", self.cache_hits, "Answers served from pre-signed responses."),
+                ("cache_misses", self.cache_misses, "Cacheable requests that needed a new signature."),
+                ("signatures", self.signed, "Responses signed."),
+                ("store_errors", self.store_errors, "Status store failures (answered internalError/tryLater)."),
+            ):
+                lines += [f"# HELP ocspkit_{name}_total {text}", f"# TYPE ocspkit_{name}_total counter",
+                          f"ocspkit_{name}_total {value}"]
+        return "\n".join(lines) + "\n"
