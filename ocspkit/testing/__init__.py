@@ -1,8 +1,54 @@
-"""Test fixtures for OCSP: a throw-away PKI and (later) scenarios, an in-process responder and a
-pytest plugin. Certificates are built with asn1crypto and ocspkit's crypto seam only."""
+"""Test fixtures for OCSP (trustme for OCSP): a throw-away PKI, a scenario factory for every OCSP
+situation a client must handle, an in-process responder, and a pytest plugin
+(:mod:`ocspkit.testing.plugin`, registered as ``ocspkit`` in the ``pytest11`` entry points).
+
+Certificates are built with asn1crypto and ocspkit's crypto seam only; nothing here needs pytest
+except the plugin module. See docs/testing.md.
+"""
 
 from __future__ import annotations
 
-from .pki import CertifiedKey, TestPKI, make_certificate
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["CertifiedKey", "TestPKI", "make_certificate"]
+from .pki import Blob, CertifiedKey, PKIFiles, TestPKI, make_certificate
+from .scenarios import (
+    SCENARIOS,
+    VARIANTS,
+    Expected,
+    OpenSSLExpectation,
+    Scenario,
+    ScenarioFactory,
+    ScenarioFiles,
+    ScenarioInfo,
+    make_scenario,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .responder import InProcessResponder
+
+__all__ = [
+    "SCENARIOS",
+    "VARIANTS",
+    "Blob",
+    "CertifiedKey",
+    "Expected",
+    "InProcessResponder",
+    "OpenSSLExpectation",
+    "PKIFiles",
+    "Scenario",
+    "ScenarioFactory",
+    "ScenarioFiles",
+    "ScenarioInfo",
+    "TestPKI",
+    "make_certificate",
+    "make_scenario",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # The responder pulls in the HTTP server: imported on first use only.
+    if name == "InProcessResponder":
+        from .responder import InProcessResponder
+
+        return InProcessResponder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
