@@ -1551,7 +1551,6 @@ def _cmd_serve(ns: argparse.Namespace) -> int:
     from .responder.config import ServerSettings, parse_duration
     from .responder.logs import configure_logging
 
-    configure_logging(ns.log_level, ns.log_format)
     if ns.config is not None:
         if ns.index or ns.db or ns.ca or ns.rsigner or ns.rkey:
             _fail("serve: give either --config or the --ca/--rkey/--index/--db options, not both")
@@ -1567,16 +1566,21 @@ def _cmd_serve(ns: argparse.Namespace) -> int:
         store = make_store({"type": "index", "path": ns.index} if ns.index else
                            {"type": "sqlite", "path": ns.db, "issuer": ns.issuer_label})
         validity = parse_duration(ns.validity, "--validity")
+        digest = "sha256" if ns.rmd is None else (_hash_name(ns.rmd) or "")  # as openssl ocsp -rmd
+        if not digest:
+            _fail(f"Unsupported digest --rmd {ns.rmd}", f"ocspkit signs with {', '.join(_HASHES)}")
         issuers = [
             Issuer(ca, key, store, signer_certificate=signer, responder_id="key" if ns.resp_key_id else "name",
                    certificates=() if ns.resp_no_certs else (rother or None), validity=validity,
-                   hash_algorithm=_hash_name(ns.rmd) or "sha256", unknown_status=ns.unknown)
+                   hash_algorithm=digest, unknown_status=ns.unknown)
             for ca in _load_certs(ns.ca, "CA certificates")
         ]
         responder, settings = Responder(issuers), ServerSettings()
     host = ns.host if ns.host is not None else settings.host
     port = ns.port if ns.port is not None else settings.port
     nrequest = ns.nrequest if ns.nrequest is not None else settings.limit_max_requests
+    # Logging starts once the configuration is read, so a refusal stays one line on stderr.
+    configure_logging(ns.log_level, ns.log_format)
     return _run_server(responder, host, port, nrequest, presign=settings.presign and not ns.no_presign)
 
 

@@ -515,3 +515,15 @@ def test_openssl_accepts(tmp_path: Path, live_pki: TestPKI, name: str) -> None:
     assert f"leaf.pem: {name}" in output
     if name == "revoked":
         assert "Reason: keyCompromise" in output
+
+
+def test_health_says_when_a_store_serves_a_stale_copy(pki: TestPKI, store: MemoryStore) -> None:
+    class Stale(MemoryStore):
+        last_error = StoreError("Problem with index file: index.txt: wrong number of fields")
+
+    responder = Responder([delegated(pki, store), Issuer(pki.intermediate.certificate, pki.intermediate.private_key,
+                                                          Stale(), label="stale CA")], clock=lambda: NOW)
+    reply = responder.handle("GET", "/health")
+    assert reply.status == 200
+    assert reply.body == b"ok\nwarning: stale CA: serving the last good copy: Problem with index file: " \
+                         b"index.txt: wrong number of fields\n"

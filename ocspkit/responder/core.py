@@ -522,12 +522,20 @@ class Responder:
 
     def _health(self, method: str) -> Reply:
         problems = []
+        notes = []
         for signer in self.signers:
             try:
                 _ = signer.issuer.store.generation
             except StoreError as exc:
                 problems.append(f"{signer.label}: {exc}")
-        body = ("ok\n" if not problems else "".join(f"store error: {p}\n" for p in problems)).encode()
+            # A store answering from its last good copy (IndexTxtStore.last_error): still healthy, but said.
+            stale = getattr(signer.issuer.store, "last_error", None)
+            if stale is not None:
+                notes.append(f"warning: {signer.label}: serving the last good copy: {stale}\n")
+        if problems:
+            body = "".join(f"store error: {p}\n" for p in problems).encode()
+        else:
+            body = ("ok\n" + "".join(notes)).encode()
         return Reply(200 if not problems else 503, (("Content-Type", "text/plain; charset=utf-8"),),
                      b"" if method == "HEAD" else body)
 
