@@ -22,13 +22,11 @@ is only ever asked through 127.0.0.1). Every wait has a timeout, and every proce
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import dataclasses
 import datetime as dt
 import email.utils
 import hashlib
-import http.client
 import os
 import random
 import re
@@ -43,6 +41,7 @@ from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pytest
+from _http_helpers import Reply, fetch, get_path, read_reply
 from _interop_helpers import index_line, openssl_time, parse_single_responses, summary_status
 from conftest import ROOT
 
@@ -303,42 +302,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 # --------------------------------------------------------------------------------------------
 # Clients
-
-
-@dataclasses.dataclass
-class Reply:
-    status: int
-    headers: Dict[str, str]
-    body: bytes
-
-    def ocsp(self) -> ocspkit.OCSPResponse:
-        assert self.headers.get("content-type") == "application/ocsp-response", self.headers
-        return ocspkit.load_response(self.body)
-
-
-def fetch(server: Service, method: str, path: str = "/", body: Optional[bytes] = None,
-          headers: Optional[Dict[str, str]] = None) -> Reply:
-    conn = http.client.HTTPConnection(server.host, server.port, timeout=TIMEOUT)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
-    finally:
-        conn.close()
-
-
-def read_reply(sock: socket.socket) -> Reply:
-    response = http.client.HTTPResponse(sock, method="POST")
-    try:
-        response.begin()
-        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
-    finally:
-        response.close()
-
-
-def get_path(der: bytes) -> str:
-    """RFC 6960 A.1: GET {url}/{url-encoding of base-64 encoding of the DER OCSPRequest}."""
-    return "/" + urllib.parse.quote(base64.b64encode(der).decode("ascii"), safe="")
 
 
 def status_of(server: Service, issuer: Issuer, leaf: str) -> ocspkit.CertificateStatus:

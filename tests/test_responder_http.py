@@ -30,6 +30,7 @@ from typing import Any, Callable, Dict, Iterator, List, MutableMapping, Optional
 
 import httpx
 import pytest
+from _http_helpers import Reply, fetch, get_path, read_reply
 from _interop_helpers import summary_status
 from conftest import ROOT
 
@@ -111,11 +112,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
               "revoked_at": REVOKED_AT.isoformat()}
     (directory / "config.json").write_text(json.dumps(config))
     return result
-
-
-def get_path(der: bytes) -> str:
-    """RFC 6960 A.1: GET {url}/{url-encoding of base-64 encoding of the DER OCSPRequest}."""
-    return "/" + urllib.parse.quote(base64.b64encode(der).decode("ascii"), safe="")
 
 
 # --------------------------------------------------------------------------------------------
@@ -224,28 +220,6 @@ def server(request: pytest.FixtureRequest, world: World) -> Iterator[Served]:
 # Clients
 
 
-@dataclasses.dataclass
-class Reply:
-    status: int
-    headers: Dict[str, str]
-    body: bytes
-
-    def ocsp(self) -> ocspkit.OCSPResponse:
-        assert self.headers.get("content-type") == "application/ocsp-response", self.headers
-        return ocspkit.load_response(self.body)
-
-
-def fetch(server: Served, method: str, path: str = "/", body: Optional[bytes] = None,
-          headers: Optional[Dict[str, str]] = None) -> Reply:
-    conn = http.client.HTTPConnection(server.host, server.port, timeout=TIMEOUT)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
-    finally:
-        conn.close()
-
-
 def post(server: Served, body: bytes, content_type: str = "application/ocsp-request") -> Reply:
     return fetch(server, "POST", "/", body, {"Content-Type": content_type})
 
@@ -290,15 +264,6 @@ class Conversation:
 
     def close(self) -> None:
         pass
-
-
-def read_reply(sock: Any, method: str = "POST") -> Reply:
-    response = http.client.HTTPResponse(sock, method=method)
-    try:
-        response.begin()
-        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
-    finally:
-        response.close()
 
 
 def closed_by_peer(sock: socket.socket, within: float) -> bool:
