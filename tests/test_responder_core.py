@@ -527,3 +527,30 @@ def test_health_says_when_a_store_serves_a_stale_copy(pki: TestPKI, store: Memor
     assert reply.status == 200
     assert reply.body == b"ok\nwarning: stale CA: serving the last good copy: Problem with index file: " \
                          b"index.txt: wrong number of fields\n"
+
+
+def test_get_reply_cache(pki: TestPKI, leaves: Dict[str, CertifiedKey], store: MemoryStore) -> None:
+    clock = [NOW]
+    responder = Responder(delegated(pki, store), clock=lambda: clock[0])
+    path = get_path(request_for(pki, leaves["good"]))
+    first = responder.handle("GET", path)
+    again = responder.handle("GET", path)
+    assert again is first  # the whole reply, kept for this second
+    assert responder.metrics.cache_hits == 1 and responder.metrics.signed == 1
+    # Conditional requests and HEAD take the full path.
+    assert responder.handle("GET", path, {"If-None-Match": header(first, "etag") or ""}).status == 304
+    assert responder.handle("HEAD", path).body == b""
+    # A new second: the same pre-signed answer, a new max-age.
+    clock[0] = NOW + dt.timedelta(seconds=1)
+    later = responder.handle("GET", path)
+    assert later is not first and later.body == first.body
+    assert header(later, "cache-control", ).startswith("max-age=86399,")  # type: ignore[union-attr]
+    # A store change is seen at once, by the reply cache too.
+    store.revoke(leaves["good"].serial_number, when=NOW, reason=1)
+    revoked = responder.handle("GET", path)
+    assert revoked.answer is not None and revoked.answer.cert_statuses == (CertStatus.REVOKED,)
+    assert responder.handle("GET", path) is revoked
+    responder.clear_cache()
+    assert responder.handle("GET", path) is not revoked
+    text = responder.handle("GET", "/metrics").body.decode()
+    assert 'ocspkit_http_requests_total{method="GET",code="200"} 6' in text

@@ -51,6 +51,7 @@ log = logging.getLogger("ocspkit.responder")
 # RFC 6960 4.1.1 allows any hash for CertIDs; these are the ones OpenSSL and ocspkit compute.
 _CERTID_HASHES = ("sha1", "sha224", "sha256", "sha384", "sha512")
 _HOLD_INSTRUCTION_CODE = "2.5.29.23"  # RFC 5280 5.3.2
+_NONCE = "1.3.6.1.5.5.7.48.1.2"  # id-pkix-ocsp-nonce (RFC 6960 4.4.1)
 _OCSP_REQUEST = "application/ocsp-request"
 _OCSP_RESPONSE = "application/ocsp-response"
 _ERROR_DER = {status: unsuccessful_response(status).dump() for status in ResponseStatus if status.value != 0}
@@ -127,6 +128,7 @@ class _Signer:
         else:
             extras = tuple(crypto.load_certificate(c) for c in issuer.certificates)
             self.include = (self.cert, *extras) if extras else ()
+        self.include_der = tuple(bytes(c.dump()) for c in self.include)
         self.label = issuer.label or self.ca.subject.human_friendly
 
 
@@ -172,6 +174,13 @@ class _Cached:
     answer: Answer
     generation: object
     refresh_at: _dt.datetime
+    hit: Answer  # the answer as served from the cache (source="cache"), made once
+    key: bytes  # its key in Responder._cache: the CertID DER
+
+
+# The pre-signed entry the current thread's last cacheable answer came from (set by _cached):
+# the GET reply cache keys whole HTTP replies on it.
+_HIT = threading.local()
 
 
 class _Refused(Exception):
@@ -240,6 +249,9 @@ class Responder:
         self.clock = clock
         self.metrics = metrics if metrics is not None else Metrics()
         self._cache: Dict[bytes, _Cached] = {}
+        # Whole GET replies of the current second, by path: a hit skips decoding, parsing and headers.
+        self._replies: Dict[str, Tuple[_dt.datetime, _Signer, _Cached, Reply]] = {}
+        self._replies_second: Optional[_dt.datetime] = None
         self._lock = threading.Lock()
 
     # --- time --------------------------------------------------------------------------------
@@ -337,23 +349,26 @@ class Responder:
             produced = entry.answer.produced_at
             if produced is None or produced <= now:
                 self.metrics.cache_hits += 1
-                return dataclasses.replace(entry.answer, source="cache")
+                _HIT.entry = (signer, entry)
+                return entry.hit
         self.metrics.cache_misses += 1
         answer = self._sign(signer, (cert_id,), now, None, cacheable=True)
         if answer.status is ResponseStatus.SUCCESSFUL:
-            self._remember(key, answer, generation)
+            _HIT.entry = (signer, self._remember(key, answer, generation))
         return answer
 
-    def _remember(self, key: bytes, answer: Answer, generation: object) -> None:
+    def _remember(self, key: bytes, answer: Answer, generation: object) -> _Cached:
         assert answer.this_update is not None
         if answer.next_update is not None:
             life = (answer.next_update - answer.this_update) * self.refresh
         else:
             life = self.no_next_update_max_age
+        entry = _Cached(answer, generation, answer.this_update + life, dataclasses.replace(answer, source="cache"), key)
         with self._lock:
             if key not in self._cache and len(self._cache) >= self.cache_size:
                 self._cache.pop(next(iter(self._cache)))  # the oldest entry (dicts keep insertion order)
-            self._cache[key] = _Cached(answer, generation, answer.this_update + life)
+            self._cache[key] = entry
+        return entry
 
     def presign(self, *, now: Optional[_dt.datetime] = None, hash_algorithms: Sequence[str] = ("sha1",)) -> int:
         """Sign answers for every serial every store knows, ahead of requests (RFC 5019 2.1.1:
@@ -377,6 +392,7 @@ class Responder:
         """Forget every pre-signed answer."""
         with self._lock:
             self._cache.clear()
+            self._replies.clear()
 
     def _status_of(self, signer: _Signer, serial: int) -> Tuple[CertStatus, Dict[str, Any]]:
         record = signer.issuer.store.lookup(serial)
@@ -430,13 +446,15 @@ class Responder:
             # RFC 6960 4.2.2: answer in the request's hash algorithm; the CertID is echoed as received.
             builder = builder.add_response(cert_id, status, this_update=now, next_update=next_update, **extra)
             statuses.append(status)
-        if request is not None:
-            builder = builder.with_nonce(request)  # RFC 8954 / OCSP_copy_nonce: echoed as received
+        if request is not None and request._nonce is not None:
+            # RFC 8954 / OCSP_copy_nonce: the extension value echoed as received (the fast reader
+            # kept it; with_nonce(request) would parse the extensions again).
+            builder = builder.with_extension(_NONCE, request._nonce, replace=True)
         if extended_revoke:
             builder = builder.with_extended_revoke()
         if issuer.responder_id == "key":
             builder = builder.with_responder_id("key")
-        builder = builder.with_certificates(signer.include)
+        builder = builder._replace(certs=signer.include_der)  # with_certificates, without re-reading them
         response = builder.sign(signer.key, signer.cert, hash_algorithm=issuer.hash_algorithm, pss=issuer.pss, now=now)
         self.metrics.signed += 1
         return Answer(
@@ -463,33 +481,77 @@ class Responder:
         from its Content-Length): the length seen or declared, in place of ``len(body)``, so the
         reply is the 413 a whole body would get without anyone buffering it. Never raises."""
         started = time.perf_counter()
+        verb = method.upper()
+        if verb == "GET" and self._replies:
+            reply = self._cached_reply(path, headers, now)
+            if reply is not None:
+                self.metrics.observe(verb, reply, time.perf_counter() - started)
+                if log.isEnabledFor(logging.INFO):
+                    self._log(method, path, reply, time.perf_counter() - started)
+                return reply
         try:
             size = len(body) if body_length is None else body_length
-            reply = self._handle(method.upper(), path, _header_map(headers), body, now, size)
+            reply = self._handle(verb, path, _header_map(headers), body, now, size)
         except Exception:  # the service keeps serving whatever went wrong
             log.exception("internal error handling %s %s", method, path[:200])
             reply = _ocsp_reply(200, self._error(ResponseStatus.INTERNAL_ERROR, "internal"), method)
         elapsed = time.perf_counter() - started
         if reply.answer is None and reply.status != 405:
             return reply  # /health and /metrics are not OCSP traffic: neither counted nor logged
-        self.metrics.observe(method.upper(), reply, elapsed)
+        self.metrics.observe(verb, reply, elapsed)
         if log.isEnabledFor(logging.INFO):
-            answer = reply.answer
-            log.info(
-                "%s %s -> %d %s", method, path[:80], reply.status,
-                answer.status.name.lower() if answer else "-",
-                extra={
-                    "ocsp_event": "request",
-                    "http_method": method,
-                    "http_status": reply.status,
-                    "ocsp_status": answer.status.name.lower() if answer else None,
-                    "cert_statuses": [s.name.lower() for s in answer.cert_statuses] if answer else [],
-                    "source": answer.source if answer else None,
-                    "reason": answer.reason if answer else None,
-                    "duration_ms": round(elapsed * 1000, 3),
-                },
-            )
+            self._log(method, path, reply, elapsed)
         return reply
+
+    def _log(self, method: str, path: str, reply: Reply, elapsed: float) -> None:
+        answer = reply.answer
+        log.info(
+            "%s %s -> %d %s", method, path[:80], reply.status,
+            answer.status.name.lower() if answer else "-",
+            extra={
+                "ocsp_event": "request",
+                "http_method": method,
+                "http_status": reply.status,
+                "ocsp_status": answer.status.name.lower() if answer else None,
+                "cert_statuses": [s.name.lower() for s in answer.cert_statuses] if answer else [],
+                "source": answer.source if answer else None,
+                "reason": answer.reason if answer else None,
+                "duration_ms": round(elapsed * 1000, 3),
+            },
+        )
+
+    def _cached_reply(
+        self, path: str, headers: Union[Mapping[str, str], Sequence[Tuple[str, str]]], now: Optional[_dt.datetime]
+    ) -> Optional[Reply]:
+        """The whole HTTP reply to a GET of this very path made earlier in the same second (its
+        max-age counts whole seconds), while its pre-signed answer and its store are unchanged.
+        Conditional requests (If-None-Match) take the full path."""
+        found = self._replies.get(path)
+        if found is None:
+            return None
+        second, signer, cached, reply = found
+        moment = self._now(now)
+        if second != moment or moment >= cached.refresh_at or self._cache.get(cached.key) is not cached:
+            return None
+        items = headers.items() if isinstance(headers, Mapping) else headers
+        for name, _ in items:
+            if (name.decode("latin-1") if isinstance(name, bytes) else name).lower() == "if-none-match":
+                return None
+        if signer.issuer.store.generation != cached.generation:
+            return None
+        self.metrics.cache_hits += 1
+        return reply
+
+    def _keep_reply(self, path: str, moment: _dt.datetime, reply: Reply) -> None:
+        hit: Optional[Tuple[_Signer, _Cached]] = getattr(_HIT, "entry", None)
+        _HIT.entry = None
+        if hit is None or reply.answer is None or reply.answer.der is not hit[1].answer.der:
+            return
+        with self._lock:
+            if self._replies_second != moment or len(self._replies) >= self.cache_size:
+                self._replies.clear()  # the replies of one second at most
+                self._replies_second = moment
+            self._replies[path] = (moment, hit[0], hit[1], reply)
 
     def _handle(
         self, method: str, path: str, headers: Dict[str, str], body: bytes, now: Optional[_dt.datetime],
@@ -515,8 +577,13 @@ class Responder:
             if der is None:
                 answer = self._error(ResponseStatus.MALFORMED_REQUEST, "malformed GET path")
                 return _ocsp_reply(200, answer, method)
+            _HIT.entry = None
             answer = self.respond(der, now=now)
-            return self._get_reply(answer, method, headers, self._now(now))
+            moment = self._now(now)
+            reply = self._get_reply(answer, method, headers, moment)
+            if method == "GET" and reply.status == 200 and answer.cacheable and "if-none-match" not in headers:
+                self._keep_reply(path, moment, reply)
+            return reply
         return Reply(405, (("Allow", "GET, HEAD, POST"), ("Content-Type", "text/plain; charset=utf-8")),
                      b"method not allowed\n")
 
