@@ -554,3 +554,36 @@ def test_get_reply_cache(pki: TestPKI, leaves: Dict[str, CertifiedKey], store: M
     assert responder.handle("GET", path) is not revoked
     text = responder.handle("GET", "/metrics").body.decode()
     assert 'ocspkit_http_requests_total{method="GET",code="200"} 6' in text
+
+
+def test_configure_logging(pki: TestPKI, leaves: Dict[str, CertifiedKey], responder: Responder) -> None:
+    import io
+    import json
+    import logging
+
+    from ocspkit.responder.logs import configure_logging
+
+    for fmt in ("json", "text"):
+        stream = io.StringIO()
+        handler = configure_logging("info", fmt, stream)
+        try:
+            responder.handle("GET", get_path(request_for(pki, leaves["revoked"])))
+            try:
+                raise RuntimeError("boom")
+            except RuntimeError:
+                logging.getLogger("ocspkit.responder").exception("with a traceback")
+        finally:
+            logging.getLogger("ocspkit").removeHandler(handler)
+            logging.getLogger("ocspkit").setLevel(logging.NOTSET)
+        lines = stream.getvalue().splitlines()
+        if fmt == "json":
+            entries = [json.loads(line) for line in lines if line.startswith("{")]
+            assert entries[0]["cert_statuses"] == ["revoked"] and entries[0]["http_status"] == 200
+            assert "RuntimeError: boom" in entries[1]["exception"]
+        else:
+            assert " INFO ocspkit.responder: GET /" in lines[0] and lines[0].endswith("-> 200 successful")
+    with pytest.raises(ValueError):
+        configure_logging("info", "xml")
+    with pytest.raises(ValueError):
+        configure_logging("loud", "text")
+    assert logging.getLogger("ocspkit").handlers == []  # a refusal leaves nothing attached

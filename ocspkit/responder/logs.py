@@ -47,10 +47,10 @@ def configure_logging(level: str = "info", fmt: str = "text", stream: Optional[T
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     else:
         raise ValueError(f'log format is "text" or "json", got {fmt!r}')
-    logger = logging.getLogger("ocspkit")
-    logger.addHandler(handler)
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         raise ValueError(f"unknown log level {level!r}")
+    logger = logging.getLogger("ocspkit")
+    logger.addHandler(handler)
     logger.setLevel(numeric)
     return handler
