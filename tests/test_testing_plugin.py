@@ -332,6 +332,20 @@ def test_statuses_change_while_it_runs(responder: InProcessResponder, pki: TestP
     assert status().good  # the statuses were reset too
 
 
+def test_repeated_gets_are_recorded_and_answer_with_applies_at_once(responder: InProcessResponder,
+                                                                      pki: TestPKI) -> None:
+    # The service keeps whole GET replies for a second; the test responder must not, or a repeated
+    # GET would go unrecorded and answer_with() would wait for the next second.
+    leaf = pki.issue_leaf("repeat.example")
+    plain = RequestBuilder().add_cert(leaf.certificate, pki.intermediate.certificate).build()
+    for _ in range(3):
+        assert ocspkit.check_status(fetch(responder.url, plain, "GET"), leaf.certificate,
+                                    pki.intermediate.certificate).good
+    responder.answer_with("try-later")
+    assert ocspkit.load_response(fetch(responder.url, plain, "GET")).response_status is ocspkit.ResponseStatus.TRY_LATER
+    assert responder.request_count == 4
+
+
 def test_garbage_is_answered_malformed_request(responder: InProcessResponder) -> None:
     http_request = urllib.request.Request(
         responder.url, data=b"\x30\x03\x02\x01\x00", headers={"Content-Type": "application/ocsp-request"}

@@ -124,11 +124,11 @@ class _Signer:
         facts = cert_facts(self.ca)
         self.hashes = {name: facts.issuer_hashes(name) for name in _CERTID_HASHES}
         if issuer.certificates is None:
-            self.include: Tuple[Any, ...] = (self.cert,)
+            include: Tuple[Any, ...] = (self.cert,)
         else:
             extras = tuple(crypto.load_certificate(c) for c in issuer.certificates)
-            self.include = (self.cert, *extras) if extras else ()
-        self.include_der = tuple(bytes(c.dump()) for c in self.include)
+            include = (self.cert, *extras) if extras else ()
+        self.include_der = tuple(bytes(c.dump()) for c in include)  # the certificates in each response
         self.label = issuer.label or self.ca.subject.human_friendly
 
 
@@ -177,10 +177,6 @@ class _Cached:
     hit: Answer  # the answer as served from the cache (source="cache"), made once
     key: bytes  # its key in Responder._cache: the CertID DER
 
-
-# The pre-signed entry the current thread's last cacheable answer came from (set by _cached):
-# the GET reply cache keys whole HTTP replies on it.
-_HIT = threading.local()
 
 
 class _Refused(Exception):
@@ -266,21 +262,26 @@ class Responder:
     def respond(self, request: Union[bytes, OCSPRequest], *, now: Optional[_dt.datetime] = None) -> Answer:
         """Answer one OCSP request (DER bytes or a parsed request) with a response. Never
         raises for a bad request: every refusal is an unsuccessful response."""
-        moment = self._now(now)
         if not isinstance(request, (bytes, bytearray, memoryview, OCSPRequest)):
             raise OCSPTypeError(f"request must be bytes or an OCSPRequest, got {type(request).__name__}")
+        return self._answer(request, self._now(now))[0]
+
+    def _answer(
+        self, request: Union[bytes, OCSPRequest], moment: _dt.datetime
+    ) -> Tuple[Answer, Optional[Tuple[_Signer, _Cached]]]:
+        """:meth:`respond`, and the pre-signed entry (with its signer) a cacheable answer came from."""
         try:
             return self._respond(request, moment)
         except _Refused as refused:
-            return self._error(refused.status, refused.reason)
+            return self._error(refused.status, refused.reason), None
         except StoreError as exc:
             self.metrics.store_errors += 1
             log.warning("status store failed: %s", exc, extra={"ocsp_event": "store_error"})
             status = ResponseStatus.TRY_LATER if exc.retryable else ResponseStatus.INTERNAL_ERROR
-            return self._error(status, f"store: {exc}")
+            return self._error(status, f"store: {exc}"), None
         except Exception as exc:  # the service keeps serving whatever went wrong
             log.exception("internal error answering a request", extra={"ocsp_event": "internal_error"})
-            return self._error(ResponseStatus.INTERNAL_ERROR, f"internal: {type(exc).__name__}: {exc}")
+            return self._error(ResponseStatus.INTERNAL_ERROR, f"internal: {type(exc).__name__}: {exc}"), None
 
     def _error(self, status: ResponseStatus, reason: str) -> Answer:
         return Answer(_ERROR_DER[status], status, reason=reason)
@@ -299,7 +300,9 @@ class Responder:
         except OCSPError as exc:
             raise _Refused(ResponseStatus.MALFORMED_REQUEST, f"undecodable request: {exc}") from None
 
-    def _respond(self, request: Union[bytes, OCSPRequest], now: _dt.datetime) -> Answer:
+    def _respond(
+        self, request: Union[bytes, OCSPRequest], now: _dt.datetime
+    ) -> Tuple[Answer, Optional[Tuple[_Signer, _Cached]]]:
         parsed = self._parse(request)
         cert_ids = parsed.cert_ids
         if not cert_ids:
@@ -329,7 +332,7 @@ class Responder:
         cacheable = parsed.nonce_form is None and len(cert_ids) == 1
         if cacheable:
             return self._cached(signer, cert_ids[0], now)
-        return self._sign(signer, cert_ids, now, parsed, cacheable=False)
+        return self._sign(signer, cert_ids, now, parsed, cacheable=False), None
 
     def _check_signature(self, request: OCSPRequest, now: _dt.datetime) -> None:
         from ..verify import VerifyFlags, verify_request
@@ -341,7 +344,9 @@ class Responder:
             # RFC 6960 2.3: the requester is not authorized to make this query.
             raise _Refused(ResponseStatus.UNAUTHORIZED, f"request signature: {exc}") from None
 
-    def _cached(self, signer: _Signer, cert_id: CertID, now: _dt.datetime) -> Answer:
+    def _cached(
+        self, signer: _Signer, cert_id: CertID, now: _dt.datetime
+    ) -> Tuple[Answer, Optional[Tuple[_Signer, _Cached]]]:
         key = cert_id.dump()
         generation = signer.issuer.store.generation
         entry = self._cache.get(key)
@@ -349,13 +354,12 @@ class Responder:
             produced = entry.answer.produced_at
             if produced is None or produced <= now:
                 self.metrics.cache_hits += 1
-                _HIT.entry = (signer, entry)
-                return entry.hit
+                return entry.hit, (signer, entry)
         self.metrics.cache_misses += 1
         answer = self._sign(signer, (cert_id,), now, None, cacheable=True)
         if answer.status is ResponseStatus.SUCCESSFUL:
-            _HIT.entry = (signer, self._remember(key, answer, generation))
-        return answer
+            return answer, (signer, self._remember(key, answer, generation))
+        return answer, None
 
     def _remember(self, key: bytes, answer: Answer, generation: object) -> _Cached:
         assert answer.this_update is not None
@@ -542,11 +546,7 @@ class Responder:
         self.metrics.cache_hits += 1
         return reply
 
-    def _keep_reply(self, path: str, moment: _dt.datetime, reply: Reply) -> None:
-        hit: Optional[Tuple[_Signer, _Cached]] = getattr(_HIT, "entry", None)
-        _HIT.entry = None
-        if hit is None or reply.answer is None or reply.answer.der is not hit[1].answer.der:
-            return
+    def _keep_reply(self, path: str, moment: _dt.datetime, reply: Reply, hit: Tuple[_Signer, _Cached]) -> None:
         with self._lock:
             if self._replies_second != moment or len(self._replies) >= self.cache_size:
                 self._replies.clear()  # the replies of one second at most
@@ -577,12 +577,11 @@ class Responder:
             if der is None:
                 answer = self._error(ResponseStatus.MALFORMED_REQUEST, "malformed GET path")
                 return _ocsp_reply(200, answer, method)
-            _HIT.entry = None
-            answer = self.respond(der, now=now)
             moment = self._now(now)
+            answer, hit = self._answer(der, moment)
             reply = self._get_reply(answer, method, headers, moment)
-            if method == "GET" and reply.status == 200 and answer.cacheable and "if-none-match" not in headers:
-                self._keep_reply(path, moment, reply)
+            if method == "GET" and reply.status == 200 and hit is not None and "if-none-match" not in headers:
+                self._keep_reply(path, moment, reply, hit)
             return reply
         return Reply(405, (("Allow", "GET, HEAD, POST"), ("Content-Type", "text/plain; charset=utf-8")),
                      b"method not allowed\n")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import threading
-from typing import Any, Callable, List, Optional, Set, Union
+from typing import Any, Callable, List, Optional, Set, Tuple, Union
 
 from ..enums import CertStatus, ResponseStatus, RevocationReason
 from ..errors import OCSPValueError
@@ -88,13 +88,19 @@ class _Responder(Responder):
         self.fixed: Optional[Answer] = None
         self.lock = threading.Lock()
 
-    def respond(self, request: Union[bytes, OCSPRequest], *, now: Optional[_dt.datetime] = None) -> Answer:
+    # Every answer, to respond() and to HTTP alike, goes through _answer: the one place to record
+    # the request and to answer as the test asks.
+    def _answer(self, request: Union[bytes, OCSPRequest], moment: _dt.datetime) -> Tuple[Answer, Any]:
         with self.lock:
             self.received.append(request.dump() if isinstance(request, OCSPRequest) else bytes(request))
             fixed = self.fixed
         if fixed is not None:
-            return fixed
-        return super().respond(request, now=now)
+            return fixed, None
+        return super()._answer(request, moment)
+
+    def _cached_reply(self, path: str, headers: Any, now: Optional[_dt.datetime]) -> None:
+        """No whole-reply cache here: every request is recorded, and answer_with() applies at once."""
+        return None
 
 
 def _serial(cert: Any) -> int:
