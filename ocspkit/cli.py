@@ -238,6 +238,17 @@ def _hash_name(name: str) -> Optional[str]:
     return compact if compact in _HASHES else None
 
 
+def _signing_digest(rmd: Optional[str], option: str = "-rmd") -> str:
+    """The responder's signature digest: ``rmd`` (``-rmd`` / ``--rmd``), else SHA-256,
+    EVP_DigestSignInit's default for RSA and EC keys; an unknown name ends the command."""
+    if rmd is None:
+        return "sha256"
+    named = _hash_name(rmd)
+    if named is None:
+        _fail(f"Unsupported digest {option} {rmd}", f"ocspkit signs with {', '.join(_HASHES)}")
+    return named
+
+
 def _parse_serial(text: str) -> int:
     """OpenSSL's s2i_ASN1_INTEGER: decimal, or hex after ``0x``, with an optional ``-``."""
     value = text
@@ -833,9 +844,7 @@ class _Ocsp:
         _read_index(self.index)  # openssl ocsp -port refuses to start on a bad index
         store = IndexTxtStore(self.index)
         validity = None if self.ndays == -1 else _dt.timedelta(days=self.ndays, minutes=self.nmin)
-        digest = "sha256" if self.rmd is None else (_hash_name(self.rmd) or "")
-        if not digest:
-            _fail(f"Unsupported digest -rmd {self.rmd}", f"ocspkit signs with {', '.join(_HASHES)}")
+        digest = _signing_digest(self.rmd)
         issuers = [
             Issuer(
                 ca, key, store, signer_certificate=rsigner, responder_id="key" if self.resp_key_id else "name",
@@ -1016,12 +1025,7 @@ def _make_response(
     if job.resp_key_id:
         builder = builder.with_responder_id("key")
     builder = builder.with_certificates([] if job.resp_no_certs else [rsigner, *rother])
-    digest = "sha256"  # EVP_DigestSignInit's default digest for RSA and EC keys
-    if job.rmd is not None:
-        named = _hash_name(job.rmd)
-        if named is None:
-            _fail(f"Unsupported digest -rmd {job.rmd}", f"ocspkit signs with {', '.join(_HASHES)}")
-        digest = named
+    digest = _signing_digest(job.rmd)
     try:
         response = builder.sign(key, rsigner, hash_algorithm=digest, now=now)
     except OCSPError as exc:
@@ -1353,6 +1357,16 @@ def _add_trust_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--status-age", type=int, metavar="SECONDS", help="maximum age of thisUpdate")
 
 
+def _add_signing_options(parser: argparse.ArgumentParser) -> None:
+    """How a responder signs (``sign`` and ``serve``): openssl ocsp's -passin, -rother, -rmd,
+    -resp_no_certs and -resp_key_id."""
+    parser.add_argument("--passin", metavar="ARG", help="key pass phrase: pass:, env:, file:, fd:, stdin")
+    parser.add_argument("--rother", metavar="FILE", help="more certificates to include in responses")
+    parser.add_argument("--rmd", metavar="ALG", help="signature digest (default sha256)")
+    parser.add_argument("--resp-no-certs", action="store_true", help="include no certificates")
+    parser.add_argument("--resp-key-id", action="store_true", help="responder ID by key hash")
+
+
 def _add_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pem", action="store_true", help="write PEM instead of DER")
     parser.add_argument("--text", action="store_true", help="also print the message as openssl's -text does")
@@ -1566,9 +1580,7 @@ def _cmd_serve(ns: argparse.Namespace) -> int:
         store = make_store({"type": "index", "path": ns.index} if ns.index else
                            {"type": "sqlite", "path": ns.db, "issuer": ns.issuer_label})
         validity = parse_duration(ns.validity, "--validity")
-        digest = "sha256" if ns.rmd is None else (_hash_name(ns.rmd) or "")  # as openssl ocsp -rmd
-        if not digest:
-            _fail(f"Unsupported digest --rmd {ns.rmd}", f"ocspkit signs with {', '.join(_HASHES)}")
+        digest = _signing_digest(ns.rmd, "--rmd")
         issuers = [
             Issuer(ca, key, store, signer_certificate=signer, responder_id="key" if ns.resp_key_id else "name",
                    certificates=() if ns.resp_no_certs else (rother or None), validity=validity,
@@ -1650,16 +1662,12 @@ def _build_parser() -> _Parser:
     p.add_argument("--CA", "--ca", dest="ca", required=True, metavar="FILE", help="CA certificate(s) answered for")
     p.add_argument("--rsigner", required=True, metavar="FILE", help="responder certificate")
     p.add_argument("--rkey", metavar="FILE", help="responder key (default: the --rsigner file)")
-    p.add_argument("--passin", metavar="ARG", help="key pass phrase: pass:, env:, file:, fd:, stdin")
-    p.add_argument("--rother", metavar="FILE", help="more certificates to include")
+    _add_signing_options(p)
     p.add_argument("--reqin", required=True, metavar="FILE", help="the request (DER or PEM)")
     p.add_argument("-o", "--out", metavar="FILE", help="where to write the response (default: stdout)")
     p.add_argument("--ndays", type=int, metavar="N", help="nextUpdate N days ahead (default: no nextUpdate)")
     p.add_argument("--nmin", type=int, metavar="N", help="nextUpdate N more minutes ahead")
-    p.add_argument("--rmd", metavar="ALG", help="signature digest (default sha256)")
     p.add_argument("--rcid", metavar="ALG", help="CertID hash algorithm of the answers (default: as asked)")
-    p.add_argument("--resp-no-certs", action="store_true", help="include no certificates")
-    p.add_argument("--resp-key-id", action="store_true", help="responder ID by key hash")
     _add_output(p)
     p.set_defaults(func=_cmd_sign)
 
@@ -1679,13 +1687,9 @@ def _build_parser() -> _Parser:
     p.add_argument("--issuer-label", default="default", metavar="LABEL", help="the issuer's label in --db")
     p.add_argument("--rsigner", metavar="FILE", help="delegated responder certificate (default: the CA signs)")
     p.add_argument("--rkey", metavar="FILE", help="signing key (default: the --rsigner file)")
-    p.add_argument("--passin", metavar="ARG", help="key pass phrase: pass:, env:, file:, fd:, stdin")
-    p.add_argument("--rother", metavar="FILE", help="more certificates to include in responses")
+    _add_signing_options(p)
     p.add_argument("--validity", default="1d", metavar="DURATION",
                    help="nextUpdate - thisUpdate, e.g. 12h, 7d, or 'none' (default 1d)")
-    p.add_argument("--rmd", metavar="ALG", help="signature digest (default sha256)")
-    p.add_argument("--resp-no-certs", action="store_true", help="include no certificates")
-    p.add_argument("--resp-key-id", action="store_true", help="responder ID by key hash")
     p.add_argument("--unknown", choices=("unknown", "revoked"), default="unknown",
                    help="what serials the store does not know get (revoked: RFC 6960 extended revoke)")
     p.add_argument("--host", metavar="ADDR", help="address to listen on (default 127.0.0.1)")
