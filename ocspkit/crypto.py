@@ -31,7 +31,7 @@ import secrets
 import sys
 import threading
 import weakref
-from typing import Any, Dict, Hashable, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Hashable, Iterable, List, Optional, Tuple
 
 from asn1crypto import algos, core, keys, pem, x509
 
@@ -53,6 +53,7 @@ __all__ = [
     "random_bytes",
     "sign",
     "signature_algorithm",
+    "signer",
     "verify_signature",
 ]
 
@@ -961,6 +962,13 @@ def sign(
     :raises ocspkit.errors.UnsupportedError: Ed25519/Ed448, MD5, unknown algorithms.
     :raises ocspkit.errors.BackendError: the engine failed to sign.
     """
+    return signer(key, algorithm, hash_algorithm)(data)
+
+
+def signer(key: object, algorithm: Optional[Any] = None, hash_algorithm: str = "sha256") -> Callable[[bytes], bytes]:
+    """:func:`sign` with the key and algorithm checked once: a function from the data to the
+    signature bytes, for a signer that signs many messages (a responder). Raises what
+    :func:`sign` raises, the argument errors when it is made, BackendError when it is called."""
     private_key = load_private_key(key)
     if private_key.algorithm in _EDDSA_NAMES:
         raise UnsupportedError(
@@ -978,20 +986,34 @@ def sign(
     if scheme == "pss" and _check_pss_parameters(algorithm["parameters"])[1] != _HASH_SIZES[hash_name]:
         raise UnsupportedError("RSASSA-PSS signatures are produced with a salt as long as the hash only")
     asymmetric, _ = _engine()
-    message = bytes(data)
     engine_key = private_key._engine
-    try:
-        if scheme == "pkcs1v15":
-            signature = asymmetric.rsa_pkcs1v15_sign(engine_key, message, hash_name)
-        elif scheme == "pss":
-            signature = _oscrypto_compat.rsa_pss_sign(engine_key, message, hash_name)
-        elif scheme == "ecdsa":
-            signature = asymmetric.ecdsa_sign(engine_key, message, hash_name)
-        else:
-            signature = asymmetric.dsa_sign(engine_key, message, hash_name)
-    except Exception as exc:
-        raise BackendError(f"oscrypto could not produce the {label} signature: {exc}") from exc
-    return bytes(signature)
+    fast = _oscrypto_compat.fast_signer(engine_key, scheme, hash_name) if scheme != "dsa" else None
+    if fast is not None:
+
+        def sign_fast(data: bytes) -> bytes:
+            try:
+                return fast(bytes(data))
+            except Exception as exc:
+                raise BackendError(f"libcrypto could not produce the {label} signature: {exc}") from exc
+
+        return sign_fast
+    operation: Callable[[Any, bytes, str], Any]
+    if scheme == "pkcs1v15":
+        operation = asymmetric.rsa_pkcs1v15_sign
+    elif scheme == "pss":
+        operation = _oscrypto_compat.rsa_pss_sign
+    elif scheme == "ecdsa":
+        operation = asymmetric.ecdsa_sign
+    else:
+        operation = asymmetric.dsa_sign
+
+    def sign_data(data: bytes) -> bytes:
+        try:
+            return bytes(operation(engine_key, bytes(data), hash_name))
+        except Exception as exc:
+            raise BackendError(f"oscrypto could not produce the {label} signature: {exc}") from exc
+
+    return sign_data
 
 
 # What a signature AlgorithmIdentifier means, by its DER: (scheme, key algorithm, hash, label,

@@ -1012,3 +1012,103 @@ def test_rsassa_pss_only_keys(workdir: pathlib.Path, data_file: pathlib.Path) ->
     sig_file.write_bytes(crypto.sign(key, DATA, algorithm))
     openssl("dgst", "-sha256", "-verify", kf.public, "-signature", sig_file, *PSS_SIGOPTS, data_file)
     crypto.verify_signature(kf.public, sig_file.read_bytes(), DATA, algorithm)
+
+
+# --------------------------------------------------------------------------------------------
+# crypto.signer and the fast signing path (_oscrypto_compat.fast_signer): the signatures above
+# (every CASE, checked by openssl) already go through it; these pin down when it applies.
+
+
+def _oscrypto_signature(key: Any, data: bytes, scheme: str, hash_name: str) -> bytes:
+    asymmetric, _ = _oscrypto_compat.load_oscrypto()
+    if scheme == "pkcs1v15":
+        return bytes(asymmetric.rsa_pkcs1v15_sign(key._engine, data, hash_name))
+    raise AssertionError(scheme)
+
+
+def test_fast_signing_is_used_on_openssl_3() -> None:
+    info = crypto.backend_info()
+    version = _oscrypto_compat.libcrypto_version()
+    expected = info.get("backend") == "openssl" and version is not None and version[1] >= (3,)
+    assert info["fast_signing"] is expected
+
+
+@pytest.mark.parametrize(("key_name", "hash_name", "pss"), [c for c in CASES if c[0] != "dsa"], ids=[
+    i for c, i in zip(CASES, CASE_IDS) if c[0] != "dsa"])
+def test_signer_matches_oscrypto_and_pyca(
+    keyfiles: Dict[str, KeyFiles], key_name: str, hash_name: str, pss: bool
+) -> None:
+    kf = keyfiles[key_name]
+    key = crypto.load_private_key(kf.private)
+    algorithm = crypto.signature_algorithm(key, hash_name, pss=pss)
+    sign = crypto.signer(key, algorithm)
+    scheme = "pss" if pss else "ecdsa" if key.algorithm == "ec" else "pkcs1v15"
+    fast = _oscrypto_compat.fast_signer(key._engine, scheme, hash_name)
+    assert (fast is not None) is crypto.backend_info()["fast_signing"]
+    for data in (b"", DATA, DATA * 50):
+        signature = sign(data)
+        if scheme == "pkcs1v15":  # deterministic: the very bytes oscrypto makes
+            assert signature == _oscrypto_signature(key, data, scheme, hash_name)
+        pyca_verify(kf.pyca_public(), signature, data, hash_name, pss)
+        crypto.verify_signature(kf.public, signature, data, algorithm)
+
+
+def test_fast_signer_declines_what_it_does_not_do(
+    keyfiles: Dict[str, KeyFiles], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rsa_key = crypto.load_private_key(keyfiles["rsa"].private)
+    dsa_key = crypto.load_private_key(keyfiles["dsa"].private)
+    assert _oscrypto_compat.fast_signer(dsa_key._engine, "dsa", "sha256") is None
+    assert _oscrypto_compat.fast_signer(rsa_key._engine, "pkcs1v15", "md5") is None
+    assert _oscrypto_compat.fast_signer(rsa_key._engine, "pkcs1v15", "sha3_256") is None
+    # A self-test that fails (a libcrypto that signs differently) leaves the signing to oscrypto.
+    def broken(*args: Any) -> None:
+        raise ValueError("differs")
+
+    monkeypatch.setattr(_oscrypto_compat, "_self_test", broken)
+    assert _oscrypto_compat.fast_signer(rsa_key._engine, "pkcs1v15", "sha256") is None
+    assert crypto.sign(rsa_key, DATA) == _oscrypto_signature(rsa_key, DATA, "pkcs1v15", "sha256")
+
+
+def test_signer_reports_libcrypto_failures_as_backend_errors(keyfiles: Dict[str, KeyFiles],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    key = crypto.load_private_key(keyfiles["p256"].private)
+
+    def failing(data: bytes) -> bytes:
+        raise OSError("EVP_PKEY_sign failed")
+
+    monkeypatch.setattr(_oscrypto_compat, "fast_signer", lambda *args: failing)
+    with pytest.raises(BackendError, match="libcrypto could not produce"):
+        crypto.signer(key)(DATA)
+    monkeypatch.setattr(_oscrypto_compat, "fast_signer", lambda *args: None)
+    asymmetric, _ = _oscrypto_compat.load_oscrypto()
+    monkeypatch.setattr(asymmetric, "ecdsa_sign", failing)
+    with pytest.raises(BackendError, match="oscrypto could not produce"):
+        crypto.signer(key)(DATA)
+
+
+def test_signer_from_many_threads(keyfiles: Dict[str, KeyFiles]) -> None:
+    # Each thread gets its own libcrypto context; every signature is the deterministic one.
+    import concurrent.futures
+
+    key = crypto.load_private_key(keyfiles["rsa2"].private)
+    sign = crypto.signer(key)
+    messages = [DATA + bytes([i]) for i in range(64)]
+    expected = [_oscrypto_signature(key, m, "pkcs1v15", "sha256") for m in messages]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(sign, messages)) == expected
+
+
+def test_fast_signing_can_be_turned_off(keyfiles: Dict[str, KeyFiles]) -> None:
+    code = (
+        "import sys, ocspkit.crypto as c\n"
+        "key = c.load_private_key(open(sys.argv[1], 'rb').read())\n"
+        "public = open(sys.argv[2], 'rb').read()\n"
+        "c.verify_signature(public, c.sign(key, b'data'), b'data', c.signature_algorithm(key))\n"
+        "print(c.backend_info()['fast_signing'])\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), OCSPKIT_FAST_SIGNING="0")
+    result = subprocess.run([sys.executable, "-W", "error", "-c", code, str(keyfiles["p256"].private),
+                             str(keyfiles["p256"].public)], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
