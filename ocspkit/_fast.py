@@ -279,8 +279,13 @@ def length_der(n: int) -> bytes:
 def tlv(tag: int, contents: bytes) -> bytes:
     """One DER TLV with a one-octet ``tag``."""
     n = len(contents)
+    # The lengths of OCSP messages, spelled out (a responder writes a dozen TLVs per answer).
     if n < 0x80:
         return bytes((tag, n)) + contents
+    if n < 0x100:
+        return bytes((tag, 0x81, n)) + contents
+    if n < 0x10000:
+        return bytes((tag, 0x82, n >> 8, n & 0xFF)) + contents
     return bytes((tag,)) + length_der(n) + contents
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import re
-from typing import Any, Iterable, List, Optional, Tuple, Union
+from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
 
 from asn1crypto import algos, x509
 
@@ -950,26 +950,15 @@ class ResponseBuilder:
             responder_id = tlv(0xA1, signer.subject_der)
         moment_der = generalized_time(moment)
         responses = b"".join([_single_der(single, moment_der) for single in self._singles])
-        tbs = tlv(
-            0x30,
-            responder_id
-            + (moment_der if self._produced_at is None else generalized_time(self._produced_at))
-            + tlv(0x30, responses)
-            + (tlv(0xA1, tlv(0x30, b"".join(e[1] for e in self._extensions))) if self._extensions else b""),
+        tbs = response_data_der(
+            responder_id,
+            moment_der if self._produced_at is None else generalized_time(self._produced_at),
+            responses,
+            b"".join(e[1] for e in self._extensions),
         )
         algorithm, algorithm_der = signing_algorithm(private_key, hash_algorithm, pss)
-        signature = sign(private_key, tbs, algorithm)
         certs = (signer.der,) if self._certs is None else self._certs
-        basic = tlv(
-            0x30,
-            tbs
-            + algorithm_der
-            + tlv(0x03, b"\x00" + signature)
-            + (tlv(0xA0, tlv(0x30, b"".join(certs))) if certs else b""),
-        )
-        der = tlv(0x30, b"\x0a\x01\x00" + tlv(0xA0, tlv(0x30, _BASIC_OID_TLV + tlv(0x04, basic))))
-        # The view reads the BasicOCSPResponse when first asked (tests hold what is written here
-        # to load_response(strict=True) reading back exactly what was built).
+        der, basic = _basic_response_der(tbs, algorithm_der, sign(private_key, tbs, algorithm), certs_der(certs))
         return OCSPResponse(der, ResponseStatus.SUCCESSFUL, asn1.OID.BASIC, basic)
 
 
@@ -983,21 +972,71 @@ def _as_triple(item: Any) -> Tuple[Any, Any, Optional[bool]]:
 
 def _single_der(single: _Single, moment_der: bytes) -> bytes:
     """The DER of one SingleResponse (RFC 6960 4.2.1); ``moment_der`` is the default thisUpdate."""
-    if single.status is CertStatus.GOOD:
-        status = b"\x80\x00"  # good [0] IMPLICIT NULL
-    elif single.status is CertStatus.UNKNOWN:
-        status = b"\x82\x00"  # unknown [2] IMPLICIT UnknownInfo (NULL)
-    else:
+    revoked = b""
+    if single.status is CertStatus.REVOKED:
         assert single.revocation_time is not None  # checked by add_response
-        info = generalized_time(single.revocation_time)
-        if single.revocation_reason is not None:
-            info += tlv(0xA0, bytes((0x0A, 1, int(single.revocation_reason))))
-        status = tlv(0xA1, info)  # revoked [1] IMPLICIT RevokedInfo
+        revoked = generalized_time(single.revocation_time)
+    return single_response_der(
+        single.cert_id.dump(),
+        cert_status_der(single.status, revoked, single.revocation_reason),
+        moment_der if single.this_update is None else generalized_time(single.this_update),
+        b"" if single.next_update is None else generalized_time(single.next_update),
+        single.extensions,
+    )
+
+
+def cert_status_der(status: CertStatus, revocation_time_der: bytes = b"", reason: Optional[int] = None) -> bytes:
+    """The DER of a CertStatus (RFC 6960 4.2.1); for revoked, ``revocation_time_der`` is the
+    GeneralizedTime TLV of revocationTime and ``reason`` the optional CRLReason."""
+    if status is CertStatus.GOOD:
+        return b"\x80\x00"  # good [0] IMPLICIT NULL
+    if status is CertStatus.UNKNOWN:
+        return b"\x82\x00"  # unknown [2] IMPLICIT UnknownInfo (NULL)
+    info = revocation_time_der
+    if reason is not None:
+        info += tlv(0xA0, bytes((0x0A, 1, int(reason))))
+    return tlv(0xA1, info)  # revoked [1] IMPLICIT RevokedInfo
+
+
+def single_response_der(
+    cert_id_der: bytes, status_der: bytes, this_update_der: bytes, next_update_der: bytes = b"", extensions: bytes = b""
+) -> bytes:
+    """The DER of one SingleResponse (RFC 6960 4.2.1) from the DER of its parts: the CertID, the
+    CertStatus (:func:`cert_status_der`), thisUpdate and nextUpdate (GeneralizedTime TLVs;
+    ``b""``: no nextUpdate) and the concatenated singleExtensions (``b""``: none)."""
     return tlv(
         0x30,
-        single.cert_id.dump()
-        + status
-        + (moment_der if single.this_update is None else generalized_time(single.this_update))
-        + (b"" if single.next_update is None else tlv(0xA0, generalized_time(single.next_update)))
-        + (tlv(0xA1, tlv(0x30, single.extensions)) if single.extensions else b""),
+        cert_id_der
+        + status_der
+        + this_update_der
+        + (tlv(0xA0, next_update_der) if next_update_der else b"")
+        + (tlv(0xA1, tlv(0x30, extensions)) if extensions else b""),
     )
+
+
+def response_data_der(
+    responder_id_der: bytes, produced_at_der: bytes, responses: bytes, extensions: bytes = b""
+) -> bytes:
+    """The DER of a version-1 ResponseData (RFC 6960 4.2.1), the bytes a response signature
+    covers: the ResponderID TLV, producedAt's GeneralizedTime TLV, the concatenated
+    SingleResponses and the concatenated responseExtensions (``b""``: none)."""
+    return tlv(
+        0x30,
+        responder_id_der
+        + produced_at_der
+        + tlv(0x30, responses)
+        + (tlv(0xA1, tlv(0x30, extensions)) if extensions else b""),
+    )
+
+
+def certs_der(certs: Sequence[bytes]) -> bytes:
+    """The ``certs [0] EXPLICIT SEQUENCE OF Certificate OPTIONAL`` field of a BasicOCSPResponse
+    from the certificates' DER (``b""`` for none)."""
+    return tlv(0xA0, tlv(0x30, b"".join(certs))) if certs else b""
+
+
+def _basic_response_der(tbs: bytes, algorithm_der: bytes, signature: bytes, certs_field: bytes) -> Tuple[bytes, bytes]:
+    """(OCSPResponse DER, BasicOCSPResponse DER) around a signed ResponseData (RFC 6960 4.2.1);
+    ``certs_field`` is :func:`certs_der`'s encoding."""
+    basic = tlv(0x30, tbs + algorithm_der + tlv(0x03, b"\x00" + signature) + certs_field)
+    return tlv(0x30, b"\x0a\x01\x00" + tlv(0xA0, tlv(0x30, _BASIC_OID_TLV + tlv(0x04, basic)))), basic

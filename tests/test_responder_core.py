@@ -17,11 +17,12 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 import ocspkit
+from ocspkit._fast import oid_der
 from ocspkit.enums import CertStatus, ResponseStatus, RevocationReason
 from ocspkit.errors import OCSPTypeError, OCSPValueError, StoreError
 from ocspkit.request import RequestBuilder
 from ocspkit.responder import CertificateRecord, Issuer, MemoryStore, Responder
-from ocspkit.response import load_response
+from ocspkit.response import ResponseBuilder, load_response
 from ocspkit.testing import CertifiedKey, TestPKI
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
@@ -587,3 +588,63 @@ def test_configure_logging(pki: TestPKI, leaves: Dict[str, CertifiedKey], respon
     with pytest.raises(ValueError):
         configure_logging("loud", "text")
     assert logging.getLogger("ocspkit").handlers == []  # a refusal leaves nothing attached
+
+
+# --------------------------------------------------------------------------------------------
+# The core writes answers with its own encoder (pieces per signer made once); RSASSA-PKCS1-v1_5
+# signatures are deterministic, so each answer must equal, byte for byte, what the public
+# ResponseBuilder makes from the same facts.
+
+
+@pytest.fixture(scope="module")
+def rsa_pki() -> TestPKI:
+    return TestPKI("rsa", now=NOW)
+
+
+@pytest.mark.parametrize("responder_id", ["name", "key"])
+@pytest.mark.parametrize("certificates", [None, (), "chain"])
+def test_core_encoding_equals_response_builder(rsa_pki: TestPKI, responder_id: str, certificates: Any) -> None:
+    leaves = {name: rsa_pki.issue_leaf(f"{name}.rsa.example") for name in ("good", "revoked", "hold", "never")}
+    store = MemoryStore()
+    store.add(leaves["good"].serial_number)
+    revoked_at, invalid_from = NOW - dt.timedelta(days=2), NOW - dt.timedelta(days=3)
+    store.revoke(leaves["revoked"].serial_number, when=revoked_at, reason=RevocationReason.KEY_COMPROMISE,
+                 invalidity_date=invalid_from)
+    store.revoke(leaves["hold"].serial_number, when=revoked_at, reason=RevocationReason.CERTIFICATE_HOLD,
+                 hold_instruction="1.2.840.10040.2.2")
+    extra = (rsa_pki.root.certificate,) if certificates == "chain" else certificates
+    issuer = Issuer(rsa_pki.intermediate.certificate, rsa_pki.responder.private_key, store,
+                    signer_certificate=rsa_pki.responder.certificate, responder_id=responder_id,
+                    certificates=extra, unknown_status="revoked", validity=dt.timedelta(hours=6))
+    responder = Responder(issuer, clock=lambda: NOW)
+    order = ("good", "revoked", "hold", "never")
+    request = ocspkit.load_request(request_for(rsa_pki, *(leaves[n] for n in order), nonce=b"n" * 16,
+                                               hash_algorithm="sha256"))
+    answer = responder.respond(request)
+    assert answer.source == "signed"
+
+    builder = ResponseBuilder()
+    next_update = NOW + dt.timedelta(hours=6)
+    for name, cert_id in zip(order, request.cert_ids):
+        if name == "good":
+            builder = builder.add_response(cert_id, "good", this_update=NOW, next_update=next_update)
+        elif name == "revoked":
+            builder = builder.add_response(cert_id, "revoked", this_update=NOW, next_update=next_update,
+                                           revocation_time=revoked_at, revocation_reason=1,
+                                           invalidity_date=invalid_from)
+        elif name == "hold":
+            builder = builder.add_response(cert_id, "revoked", this_update=NOW, next_update=next_update,
+                                           revocation_time=revoked_at, revocation_reason=6,
+                                           extensions=[("2.5.29.23", oid_der("1.2.840.10040.2.2"), False)])
+        else:  # RFC 6960 2.2: a never-issued serial, "revoked" with certificateHold since 1970
+            builder = builder.add_response(cert_id, "revoked", this_update=NOW, next_update=next_update,
+                                           revocation_time=dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc),
+                                           revocation_reason=6)
+    builder = builder.with_nonce(request).with_extended_revoke().with_responder_id(responder_id)
+    if extra is not None:
+        builder = builder.with_certificates((rsa_pki.responder.certificate, *extra) if extra else ())
+    expected = builder.sign(rsa_pki.responder.private_key, rsa_pki.responder.certificate, now=NOW)
+    assert answer.der == expected.dump()
+    # and the answer is one openssl-independent verification accepts
+    if extra != ():  # without certificates the signer cannot be found from the response alone
+        assert status_of(answer.der, rsa_pki, leaves["good"], request.dump()).status is CertStatus.GOOD

@@ -34,12 +34,21 @@ import urllib.parse
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .. import crypto
-from .._fast import cert_facts
+from .._fast import cert_facts, generalized_time, oid_der, signing_algorithm, tlv
+from .._util import to_generalized_time
 from ..certid import CertID
 from ..enums import CertStatus, ResponseStatus, RevocationReason
 from ..errors import OCSPError, OCSPTypeError, OCSPValueError, StoreError, VerificationError
+from ..extensions import extension_entry
 from ..request import OCSPRequest, load_request
-from ..response import ResponseBuilder, unsuccessful_response
+from ..response import (
+    _basic_response_der,
+    cert_status_der,
+    certs_der,
+    response_data_der,
+    single_response_der,
+    unsuccessful_response,
+)
 from .metrics import Metrics
 from .store import CertificateRecord, RecordState, StatusStore
 
@@ -52,6 +61,10 @@ log = logging.getLogger("ocspkit.responder")
 _CERTID_HASHES = ("sha1", "sha224", "sha256", "sha384", "sha512")
 _HOLD_INSTRUCTION_CODE = "2.5.29.23"  # RFC 5280 5.3.2
 _NONCE = "1.3.6.1.5.5.7.48.1.2"  # id-pkix-ocsp-nonce (RFC 6960 4.4.1)
+_NONCE_OID_DER = oid_der(_NONCE)
+_INVALIDITY_DATE = "2.5.29.24"  # RFC 5280 5.3.2
+_EXTENDED_REVOKE_DER = extension_entry("1.3.6.1.5.5.7.48.1.9", b"\x05\x00")[1]  # RFC 6960 4.4.8: NULL
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _OCSP_REQUEST = "application/ocsp-request"
 _OCSP_RESPONSE = "application/ocsp-response"
 _ERROR_DER = {status: unsuccessful_response(status).dump() for status in ResponseStatus if status.value != 0}
@@ -129,7 +142,17 @@ class _Signer:
             extras = tuple(crypto.load_certificate(c) for c in issuer.certificates)
             include = (self.cert, *extras) if extras else ()
         self.include_der = tuple(bytes(c.dump()) for c in include)  # the certificates in each response
+        self.certs_field = certs_der(self.include_der)
         self.label = issuer.label or self.ca.subject.human_friendly
+        # What every response of this signer repeats, encoded once (RFC 6960 4.2.1): the
+        # ResponderID, the signature AlgorithmIdentifier, and the key checked once for signing.
+        signer_facts = cert_facts(self.cert)
+        if issuer.responder_id == "key":
+            self.responder_id_der = tlv(0xA2, tlv(0x04, signer_facts.key_sha1))  # byKey [2] KeyHash
+        else:
+            self.responder_id_der = tlv(0xA1, signer_facts.subject_der)  # byName [1] Name
+        algorithm, self.algorithm_der = signing_algorithm(self.key, issuer.hash_algorithm, issuer.pss)
+        self.sign_tbs = crypto.signer(self.key, algorithm)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -242,12 +265,15 @@ class Responder:
         self.refresh = refresh
         self.no_next_update_max_age = no_next_update_max_age
         self.path_prefix = "/" + path_prefix.strip("/") + ("/" if path_prefix.strip("/") else "")
+        self._health_routes = frozenset(("/health", self.path_prefix + "health"))
+        self._metrics_routes = frozenset(("/metrics", self.path_prefix + "metrics"))
         self.clock = clock
         self.metrics = metrics if metrics is not None else Metrics()
         self._cache: Dict[bytes, _Cached] = {}
         # Whole GET replies of the current second, by path: a hit skips decoding, parsing and headers.
         self._replies: Dict[str, Tuple[_dt.datetime, _Signer, _Cached, Reply]] = {}
         self._replies_second: Optional[_dt.datetime] = None
+        self._time_memo: Optional[Tuple[_dt.datetime, Optional[_dt.datetime], bytes, bytes]] = None
         self._lock = threading.Lock()
 
     # --- time --------------------------------------------------------------------------------
@@ -418,8 +444,6 @@ class Responder:
                 "invalidity_date": record.invalidity_date,
             }
             if record.hold_instruction is not None:
-                from .._fast import oid_der
-
                 extra["extensions"] = [(_HOLD_INSTRUCTION_CODE, oid_der(record.hold_instruction), False)]
             return CertStatus.REVOKED, extra
         if record.state == RecordState.EXPIRED and signer.issuer.expired_status != "good":
@@ -439,32 +463,55 @@ class Responder:
     ) -> Answer:
         issuer = signer.issuer
         next_update = None if issuer.validity is None else now + issuer.validity
-        builder = ResponseBuilder()
+        now_der, next_der = self._time_ders(now, next_update)
+        singles: List[bytes] = []
         statuses: List[CertStatus] = []
         extended_revoke = False
         for cert_id in cert_ids:
             status, extra = self._status_of(signer, cert_id.serial_number)
-            if status is CertStatus.REVOKED and issuer.unknown_status == "revoked" and \
-                    extra.get("revocation_time") == _dt.datetime(1970, 1, 1, tzinfo=_UTC):
+            revoked_at = extra.get("revocation_time")
+            if status is CertStatus.REVOKED and issuer.unknown_status == "revoked" and revoked_at == _EPOCH:
                 extended_revoke = True
+            single_extensions = b""
+            if extra.get("extensions"):
+                single_extensions = b"".join(extension_entry(*triple)[1] for triple in extra["extensions"])
+            if extra.get("invalidity_date") is not None:
+                single_extensions += extension_entry(
+                    _INVALIDITY_DATE, generalized_time(to_generalized_time(extra["invalidity_date"]))
+                )[1]
+            status_der = cert_status_der(
+                status,
+                b"" if revoked_at is None else generalized_time(to_generalized_time(revoked_at)),
+                extra.get("revocation_reason"),
+            )
             # RFC 6960 4.2.2: answer in the request's hash algorithm; the CertID is echoed as received.
-            builder = builder.add_response(cert_id, status, this_update=now, next_update=next_update, **extra)
+            singles.append(single_response_der(cert_id.dump(), status_der, now_der, next_der, single_extensions))
             statuses.append(status)
+        extensions = b""
         if request is not None and request._nonce is not None:
             # RFC 8954 / OCSP_copy_nonce: the extension value echoed as received (the fast reader
-            # kept it; with_nonce(request) would parse the extensions again).
-            builder = builder.with_extension(_NONCE, request._nonce, replace=True)
+            # kept it; parsing the request's extensions again is not needed).
+            extensions += tlv(0x30, _NONCE_OID_DER + tlv(0x04, request._nonce))  # Extension, not critical
         if extended_revoke:
-            builder = builder.with_extended_revoke()
-        if issuer.responder_id == "key":
-            builder = builder.with_responder_id("key")
-        builder = builder._replace(certs=signer.include_der)  # with_certificates, without re-reading them
-        response = builder.sign(signer.key, signer.cert, hash_algorithm=issuer.hash_algorithm, pss=issuer.pss, now=now)
+            extensions += _EXTENDED_REVOKE_DER  # RFC 6960 4.4.8
+        tbs = response_data_der(signer.responder_id_der, now_der, b"".join(singles), extensions)
+        der, _ = _basic_response_der(tbs, signer.algorithm_der, signer.sign_tbs(tbs), signer.certs_field)
         self.metrics.signed += 1
         return Answer(
-            response.dump(), ResponseStatus.SUCCESSFUL, tuple(statuses), now, now, next_update,
+            der, ResponseStatus.SUCCESSFUL, tuple(statuses), now, now, next_update,
             cacheable=cacheable, source="signed",
         )
+
+    def _time_ders(self, now: _dt.datetime, next_update: Optional[_dt.datetime]) -> Tuple[bytes, bytes]:
+        """GeneralizedTime TLVs of producedAt / thisUpdate and nextUpdate (``b""``: none), kept
+        for the last moment asked: answers made within one second share them."""
+        memo = self._time_memo
+        if memo is not None and memo[0] == now and memo[1] == next_update:
+            return memo[2], memo[3]
+        now_der = generalized_time(to_generalized_time(now))
+        next_der = b"" if next_update is None else generalized_time(to_generalized_time(next_update))
+        self._time_memo = (now, next_update, now_der, next_der)
+        return now_der, next_der
 
     # --- HTTP --------------------------------------------------------------------------------
 
@@ -537,7 +584,7 @@ class Responder:
         moment = self._now(now)
         if second != moment or moment >= cached.refresh_at or self._cache.get(cached.key) is not cached:
             return None
-        items = headers.items() if isinstance(headers, Mapping) else headers
+        items = _header_items(headers)
         for name, _ in items:
             if (name.decode("latin-1") if isinstance(name, bytes) else name).lower() == "if-none-match":
                 return None
@@ -558,9 +605,9 @@ class Responder:
         size: int,
     ) -> Reply:
         route = path.split("?", 1)[0]
-        if route in ("/health", self.path_prefix + "health"):
+        if route in self._health_routes:
             return self._health(method)
-        if route in ("/metrics", self.path_prefix + "metrics"):
+        if route in self._metrics_routes:
             return Reply(200, (("Content-Type", "text/plain; version=0.0.4; charset=utf-8"),),
                          self.metrics.render().encode() if method != "HEAD" else b"")
         if method == "POST":
@@ -644,8 +691,15 @@ class Responder:
         return Reply(reply.status, reply.headers + tuple(cache_headers), reply.body, answer)
 
 
+def _header_items(headers: Any) -> Iterable[Tuple[Any, Any]]:
+    # Lists and tuples first: the ABC check of Mapping is slow, and servers pass lists.
+    if isinstance(headers, (list, tuple)):
+        return headers
+    return headers.items() if isinstance(headers, Mapping) else headers
+
+
 def _header_map(headers: Union[Mapping[str, str], Sequence[Tuple[str, str]]]) -> Dict[str, str]:
-    items = headers.items() if isinstance(headers, Mapping) else headers
+    items = _header_items(headers)
     out: Dict[str, str] = {}
     for name, value in items:
         key = (name.decode("latin-1") if isinstance(name, bytes) else str(name)).lower()

@@ -77,6 +77,9 @@ DEFAULT_CHECK_INTERVAL = 1.0
 # Warnings logged per read of the file (the rest are counted): a big index with many odd rows
 # must not flood the log each time it changes.
 _LOGGED_WARNINGS = 20
+# Records kept per copy of the file (lookups of serials it has, and of some it has not): bounded,
+# so that requests for random serials cannot grow it without end.
+_RECORD_MEMO = 1 << 17
 
 
 # ------------------------------------------------------------------------------------------------
@@ -342,6 +345,11 @@ class ParsedIndex:
     warnings: Tuple[str, ...] = ()
     unique_subject: bool = True
     _by_key: Dict[str, IndexRow] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    # Records made by lookups, by serial number: a copy of the file never changes, so each row is
+    # turned into a record once (rows whose revocation time is bad raise each time instead).
+    _records: Dict[int, Optional[CertificateRecord]] = dataclasses.field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def ok(self) -> bool:
@@ -685,10 +693,14 @@ class IndexTxtStore:
             time is bad (OpenSSL answers internalError).
         """
         index = self._current().index
+        memo = index._records
+        if serial_number in memo:
+            return memo[serial_number]
         row = index.lookup(serial_number)
-        if row is None:
-            return None
-        return row.record(serial_number)
+        record = None if row is None else row.record(serial_number)
+        if len(memo) < _RECORD_MEMO:
+            memo[serial_number] = record
+        return record
 
     @property
     def generation(self) -> object:

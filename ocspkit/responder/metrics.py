@@ -3,8 +3,9 @@ format 0.0.4, rendered by hand: no client library needed)."""
 
 from __future__ import annotations
 
+import bisect
 import threading
-from typing import TYPE_CHECKING, Dict, List, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Tuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core import Reply
@@ -14,6 +15,20 @@ __all__ = ["Metrics"]
 # Latency buckets in seconds: pre-signed answers take well under a millisecond, live RSA-2048
 # signatures about one, and anything past a second is an outage.
 BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+
+
+_METHODS = frozenset(("GET", "POST", "HEAD"))
+# (enum, member) -> the member's lower-case name (Enum.name is slow to read). The enum is part of
+# the key: ResponseStatus and CertStatus are IntEnums, so SUCCESSFUL == GOOD == 0.
+_NAMES: Dict[Tuple[type, Any], str] = {}
+
+
+def _name(member: Any) -> str:
+    key = (type(member), member)
+    name = _NAMES.get(key)
+    if name is None:
+        name = _NAMES[key] = member.name.lower()
+    return name
 
 
 class Metrics:
@@ -34,22 +49,21 @@ class Metrics:
 
     def observe(self, method: str, reply: Reply, seconds: float) -> None:
         """Count one handled HTTP request."""
+        key = (method if method in _METHODS else "OTHER", reply.status)
+        answer = reply.answer
+        bucket = bisect.bisect_left(BUCKETS, seconds)  # the first bound >= seconds
         with self._lock:
-            key = (method if method in ("GET", "POST", "HEAD") else "OTHER", reply.status)
             self.requests[key] = self.requests.get(key, 0) + 1
-            answer = reply.answer
             if answer is not None:
-                name = answer.status.name.lower()
+                name = _name(answer.status)
                 self.ocsp_statuses[name] = self.ocsp_statuses.get(name, 0) + 1
                 for status in answer.cert_statuses:
-                    cert = status.name.lower()
+                    cert = _name(status)
                     self.cert_statuses[cert] = self.cert_statuses.get(cert, 0) + 1
             self.latency_count += 1
             self.latency_sum += seconds
-            for i, bound in enumerate(BUCKETS):
-                if seconds <= bound:
-                    self.buckets[i] += 1
-                    break
+            if bucket < len(BUCKETS):
+                self.buckets[bucket] += 1
 
     def render(self) -> str:
         """The counters in the Prometheus text exposition format."""
