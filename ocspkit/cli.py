@@ -1548,15 +1548,18 @@ def _cmd_show(ns: argparse.Namespace) -> int:
     return 1 if any(_severity(f) == "error" for f in findings) else 0
 
 
-def _run_server(responder: Any, host: str, port: int, nrequest: Optional[int], *, presign: bool) -> int:
-    """Start the service (uvicorn) and block until it stops; pre-sign known serials first."""
+def _run_server(
+    responder: Any, host: str, port: int, nrequest: Optional[int], *, presign: bool, **options: Any
+) -> int:
+    """Start the service (uvicorn) and block until it stops; pre-sign known serials first.
+    ``options`` go to :func:`ocspkit.responder.server.run` (``http``, ``request_timeout``)."""
     from .responder.server import run
 
     if presign:
         count = responder.presign()
         sys.stderr.write(f"{PROG}: pre-signed {count} responses\n")
         sys.stderr.flush()
-    run(responder, host=host, port=port, limit_max_requests=nrequest)
+    run(responder, host=host, port=port, limit_max_requests=nrequest, **options)
     return 0
 
 
@@ -1593,7 +1596,10 @@ def _cmd_serve(ns: argparse.Namespace) -> int:
     nrequest = ns.nrequest if ns.nrequest is not None else settings.limit_max_requests
     # Logging starts once the configuration is read, so a refusal stays one line on stderr.
     configure_logging(ns.log_level, ns.log_format)
-    return _run_server(responder, host, port, nrequest, presign=settings.presign and not ns.no_presign)
+    if not ns.request_timeout > 0:
+        _fail("serve: --request-timeout must be positive")
+    return _run_server(responder, host, port, nrequest, presign=settings.presign and not ns.no_presign,
+                       http=ns.http, request_timeout=ns.request_timeout)
 
 
 def _build_parser() -> _Parser:
@@ -1696,6 +1702,11 @@ def _build_parser() -> _Parser:
     p.add_argument("--port", type=int, metavar="N", help="port to listen on (default 8080; 0 picks a free one)")
     p.add_argument("--nrequest", type=int, metavar="N", help="stop after N requests")
     p.add_argument("--no-presign", action="store_true", help="do not sign known serials at start")
+    p.add_argument("--http", choices=("ocspkit", "asgi"), default="ocspkit",
+                   help="HTTP layer under uvicorn: ocspkit's own protocol (default, fastest) or the ASGI app "
+                   "through uvicorn's protocol")
+    p.add_argument("--request-timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="close a connection that has not sent a whole request in this time (default 10)")
     p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     p.add_argument("--log-format", default="text", choices=("text", "json"))
     p.set_defaults(func=_cmd_serve)

@@ -718,8 +718,8 @@ def test_serve_one_issuer_defaults(site: Site) -> None:
     for name, args, issuer in (
         ("serve-index", ["--ca", "a/ca.pem", "--rsigner", "a/responder.pem", "--rkey", "a/responder.key",
                          "--index", "a/index-port.txt"], site.a),
-        ("serve-db", ["--ca", "b/ca.pem", "--rkey", "b/ca.key", "--db", "b/ocsp.db", "--issuer-label", "ca-b"],
-         site.b),
+        ("serve-db", ["--ca", "b/ca.pem", "--rkey", "b/ca.key", "--db", "b/ocsp.db", "--issuer-label", "ca-b",
+                      "--http", "asgi"], site.b),  # uvicorn's own HTTP protocol running the ASGI app
     ):
         with running(Service.ocspkit(["serve", *args, "--port", "0"], site.directory, name)) as service:
             assert status_of(service, issuer, "revoked").status is CertStatus.REVOKED
@@ -739,6 +739,8 @@ BAD_COMMAND_LINES = {
     "cli-garbage-key": (["--ca", "b/ca.pem", "--rkey", "b/ca.pem", "--db", "b/ocsp.db"], "private key"),
     "cli-wrong-key": (["--ca", "b/ca.pem", "--rkey", "a/responder.key", "--db", "b/ocsp.db"], "does not belong"),
     "cli-missing-ca": (["--ca", "b/missing.pem", "--rkey", "b/ca.key", "--db", "b/ocsp.db"], "b/missing.pem"),
+    "cli-request-timeout": (["--ca", "b/ca.pem", "--rkey", "b/ca.key", "--db", "b/ocsp.db", "--request-timeout", "0"],
+                            "--request-timeout must be positive"),
 }
 
 

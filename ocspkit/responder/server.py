@@ -81,6 +81,8 @@ def run(
     backlog: int = 2048,
     presign: bool = False,
     threaded: bool = False,
+    http: str = "auto",
+    request_timeout: float = 10.0,
 ) -> Optional[int]:
     """Serve ``responder`` over HTTP with uvicorn until SIGINT / SIGTERM (or
     ``limit_max_requests``), then shut down gracefully. Blocks; returns the signal number that
@@ -96,6 +98,15 @@ def run(
     configured, or any ASGI 3 application (a FastAPI app with the responder mounted in it):
     then ``presign`` / ``threaded`` are not used.
 
+    ``http`` chooses the HTTP layer under uvicorn: ``"ocspkit"`` is
+    :class:`~ocspkit.responder.protocol.ResponderProtocol`, which hands each request straight to
+    :meth:`Responder.handle` (several times the requests per second of the ASGI path, see
+    docs/responder.md); ``"asgi"`` is uvicorn's own protocol running :class:`ASGIApp`.
+    ``"auto"`` (the default) is ``"ocspkit"`` for a :class:`Responder` served on the event
+    loop, and ``"asgi"`` for an ASGI application or ``threaded=True``. ``request_timeout`` (the
+    ocspkit protocol only) closes a connection that has not delivered a whole request that many
+    seconds after it opened or after the request's first byte.
+
     Raises :class:`ocspkit.errors.UnsupportedError` when uvicorn is not installed (the
     ``server`` extra), OSError when the address cannot be bound. A lifespan startup that fails
     (pre-signing from a store that cannot be read) makes uvicorn exit: SystemExit(3).
@@ -105,6 +116,18 @@ def run(
     except ImportError as exc:
         raise UnsupportedError(_INSTALL_HINT) from exc
 
+    if http not in ("auto", "ocspkit", "asgi"):
+        raise ValueError(f"http must be 'auto', 'ocspkit' or 'asgi', not {http!r}")
+    protocol: Any = "auto"  # uvicorn's choice: httptools when installed, else h11
+    if isinstance(responder, Responder) and (http == "ocspkit" or (http == "auto" and not threaded)):
+        if threaded:
+            raise ValueError("threaded=True needs http='asgi': the ocspkit protocol answers on the event loop")
+        from .protocol import protocol_for
+
+        protocol = protocol_for(responder, request_timeout=request_timeout)
+    elif http == "ocspkit":
+        raise ValueError("http='ocspkit' serves a Responder; an ASGI application needs http='asgi'")
+    # The ASGI app is there in every case: its lifespan events run presign.
     app = ASGIApp(responder, presign=presign, threaded=threaded) if isinstance(responder, Responder) else responder
     sock = _bind(host, port, backlog)
     bound_port = int(sock.getsockname()[1])
@@ -148,6 +171,7 @@ def run(
         limit_concurrency=limit_concurrency,
         backlog=backlog,
         server_header=False,
+        http=protocol,
     )
     server = _Server(config)
     try:
