@@ -25,7 +25,8 @@ What it does (every OCSP decision stays :meth:`Responder.handle`'s)
       a reset can destroy the reply before the client reads it);
     - a connection that has not delivered a whole request ``request_timeout`` seconds after it
       began (a silent or a slow client) is closed, with 408 when part of a request came; an idle
-      keep-alive connection is closed after uvicorn's ``timeout_keep_alive``;
+      keep-alive connection is closed after uvicorn's ``timeout_keep_alive``. One timer per
+      server checks the deadlines every ``SWEEP_SECONDS``, so a timeout may be that much late;
     - HTTP/1.0 clients get ``Connection: keep-alive`` when they asked for it; absolute-form
       targets (a proxy's) are reduced to their path and query (RFC 9112 3.2.2).
 """
@@ -139,8 +140,6 @@ class ResponderProtocol(asyncio.Protocol):
         self.limit_concurrency: Optional[int] = getattr(config, "limit_concurrency", None)
         self.parser = httptools.HttpRequestParser(self)
         self.transport: Optional[asyncio.Transport] = None
-        self.timer: Optional[asyncio.TimerHandle] = None
-        self.timer_at = 0.0
         self.deadline = 0.0
         self.idle = True  # no byte of a pending request has arrived
         self.closing = False  # close after the reply being made (shutdown, or the client asked)
@@ -168,12 +167,14 @@ class ResponderProtocol(asyncio.Protocol):
         self.transport = transport  # type: ignore[assignment]
         self.state.connections.add(self)
         self._move_deadline(self.request_timeout)
+        sweeper = getattr(self.state, "ocspkit_sweeper", None)
+        if sweeper is None or sweeper.loop is not self.loop:
+            sweeper = _Sweeper(self.loop, self.state)
+            self.state.ocspkit_sweeper = sweeper
+        sweeper.start()
 
     def connection_lost(self, exc: Optional[Exception]) -> None:
         self.state.connections.discard(self)
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
         self.transport = None
         # The parser holds this protocol's callbacks: break the cycle so the connection is freed
         # now, by reference counting, rather than by a later garbage collection.
@@ -365,26 +366,14 @@ class ResponderProtocol(asyncio.Protocol):
     # --- timeouts and shutdown -----------------------------------------------------------------
 
     def _move_deadline(self, delay: float) -> None:
-        """The connection closes ``delay`` seconds from now unless the deadline moves again. The
-        timer is only replaced when the deadline comes earlier than it; a later deadline is
-        picked up when the timer fires (requests on a keep-alive connection cost no timer)."""
-        self.deadline = deadline = self.loop.time() + delay
-        if self.timer is None or deadline < self.timer_at:
-            if self.timer is not None:
-                self.timer.cancel()
-            self.timer_at = deadline
-            self.timer = self.loop.call_at(deadline, self._expire)
+        """The connection closes ``delay`` seconds from now (give or take SWEEP_SECONDS) unless
+        the deadline moves again. No timer per connection: the server's sweeper looks."""
+        self.deadline = self.loop.time() + delay
 
     def _expire(self) -> None:
-        # One timer per connection, moved lazily: requests only move the deadline.
-        self.timer = None
+        """Close the connection if its deadline has passed (called by the sweeper)."""
         transport = self.transport
-        if transport is None or transport.is_closing():
-            return
-        now = self.loop.time()
-        if now < self.deadline:
-            self.timer_at = self.deadline
-            self.timer = self.loop.call_at(self.deadline, self._expire)
+        if transport is None or transport.is_closing() or self.loop.time() < self.deadline:
             return
         if not self.idle and not self.draining:
             # Part of a request came, not all of it, in time (RFC 9110 15.5.9).
@@ -396,6 +385,31 @@ class ResponderProtocol(asyncio.Protocol):
         self.closing = True
         if self.transport is not None and (self.idle or self.draining):
             self.transport.close()
+
+
+SWEEP_SECONDS = 0.25  # how late a timeout may be: one timer per server instead of one per connection
+
+
+class _Sweeper:
+    """Closes the connections of one server whose deadline has passed, every SWEEP_SECONDS
+    while there are connections (a timer per connection would cost each request a timer)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, state: Any) -> None:
+        self.loop = loop
+        self.state = state
+        self.handle: Optional[asyncio.TimerHandle] = None
+
+    def start(self) -> None:
+        if self.handle is None:
+            self.handle = self.loop.call_later(SWEEP_SECONDS, self.sweep)
+
+    def sweep(self) -> None:
+        self.handle = None
+        for connection in list(self.state.connections):
+            if isinstance(connection, ResponderProtocol):
+                connection._expire()
+        if self.state.connections:
+            self.start()
 
 
 def _default_headers(state: Any) -> bytes:
