@@ -313,8 +313,7 @@ def _pss_operation(
         libcrypto.EVP_MD_CTX_free(md_ctx)
         # A failed verification leaves entries on the thread's error queue; drop them so they
         # are not reported as the cause of some later, unrelated failure.
-        while libcrypto.ERR_get_error():
-            pass
+        _clear_errors(libcrypto)
 
 
 def rsa_pss_sign(private_key: Any, data: bytes, hash_algorithm: str) -> bytes:
@@ -360,8 +359,7 @@ def derive_public_key_info(private_key_info: Any) -> Any:
     buffer = buffer_from_bytes(der)
     evp_pkey = libcrypto.d2i_AutoPrivateKey(null(), buffer_pointer(buffer), len(der))
     if is_null(evp_pkey):
-        while libcrypto.ERR_get_error():
-            pass
+        _clear_errors(libcrypto)
         return None
     # oscrypto's PrivateKey takes ownership of evp_pkey (freed in __del__) and derives the
     # public key with i2d_PUBKEY, which works for every key type libcrypto knows.
@@ -547,6 +545,7 @@ def _free_contexts(lib: Any, contexts: List[int]) -> None:
 
 
 def _clear_errors(lib: Any) -> None:
+    """Empty libcrypto's error queue for this thread (``lib``: oscrypto's binding or ctypes)."""
     while lib.ERR_get_error():
         pass
 

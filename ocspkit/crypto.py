@@ -987,31 +987,23 @@ def signer(key: object, algorithm: Optional[Any] = None, hash_algorithm: str = "
         raise UnsupportedError("RSASSA-PSS signatures are produced with a salt as long as the hash only")
     asymmetric, _ = _engine()
     engine_key = private_key._engine
-    fast = _oscrypto_compat.fast_signer(engine_key, scheme, hash_name) if scheme != "dsa" else None
-    if fast is not None:
-
-        def sign_fast(data: bytes) -> bytes:
-            try:
-                return fast(bytes(data))
-            except Exception as exc:
-                raise BackendError(f"libcrypto could not produce the {label} signature: {exc}") from exc
-
-        return sign_fast
-    operation: Callable[[Any, bytes, str], Any]
-    if scheme == "pkcs1v15":
-        operation = asymmetric.rsa_pkcs1v15_sign
-    elif scheme == "pss":
-        operation = _oscrypto_compat.rsa_pss_sign
-    elif scheme == "ecdsa":
-        operation = asymmetric.ecdsa_sign
-    else:
-        operation = asymmetric.dsa_sign
+    produce: Optional[Callable[[bytes], Any]] = _oscrypto_compat.fast_signer(engine_key, scheme, hash_name)
+    engine = "libcrypto"
+    if produce is None:  # DSA, another backend, or a key the fast path's self-test refused
+        engine = "oscrypto"
+        operation: Callable[[Any, bytes, str], Any] = {
+            "pkcs1v15": asymmetric.rsa_pkcs1v15_sign,
+            "pss": _oscrypto_compat.rsa_pss_sign,
+            "ecdsa": asymmetric.ecdsa_sign,
+        }.get(scheme, asymmetric.dsa_sign)
+        def produce(data: bytes) -> Any:
+            return operation(engine_key, data, hash_name)
 
     def sign_data(data: bytes) -> bytes:
         try:
-            return bytes(operation(engine_key, bytes(data), hash_name))
+            return bytes(produce(bytes(data)))
         except Exception as exc:
-            raise BackendError(f"oscrypto could not produce the {label} signature: {exc}") from exc
+            raise BackendError(f"{engine} could not produce the {label} signature: {exc}") from exc
 
     return sign_data
 

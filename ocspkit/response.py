@@ -859,11 +859,7 @@ class ResponseBuilder:
             raise OCSPValueError("a revoked status needs revocation_time")
         if status is not CertStatus.REVOKED and (revocation_time or revocation_reason is not None):
             raise OCSPValueError("revocation_time / revocation_reason only go with a revoked status")
-        exts = [extension_entry(*_as_triple(item))[1] for item in extensions]
-        if invalidity_date is not None:
-            exts.append(
-                extension_entry(asn1.OID.INVALIDITY_DATE, generalized_time(to_generalized_time(invalidity_date)))[1]
-            )
+        single_extensions = single_extensions_der(extensions, invalidity_date)
         single = _Single(
             cert_id,
             status,
@@ -871,7 +867,7 @@ class ResponseBuilder:
             None if next_update is None else to_generalized_time(next_update),
             None if revocation_time is None else to_generalized_time(revocation_time),
             None if revocation_reason is None else RevocationReason(revocation_reason),
-            b"".join(exts),
+            single_extensions,
         )
         return self._replace(singles=(*self._singles, single))
 
@@ -944,10 +940,7 @@ class ResponseBuilder:
         moment = to_generalized_time(now if now is not None else _dt.datetime.now(_dt.timezone.utc))
         signer = cert_facts(cert)
         private_key = load_private_key(key, password)
-        if self._responder_id == "key":
-            responder_id = tlv(0xA2, tlv(0x04, signer.key_sha1))
-        else:
-            responder_id = tlv(0xA1, signer.subject_der)
+        responder_id = responder_id_der(signer, self._responder_id)
         moment_der = generalized_time(moment)
         responses = b"".join([_single_der(single, moment_der) for single in self._singles])
         tbs = response_data_der(
@@ -983,6 +976,25 @@ def _single_der(single: _Single, moment_der: bytes) -> bytes:
         b"" if single.next_update is None else generalized_time(single.next_update),
         single.extensions,
     )
+
+
+def responder_id_der(signer: Any, by: str) -> bytes:
+    """The DER of a ResponderID (RFC 6960 4.2.1) for the signer whose :func:`cert_facts` are
+    ``signer``: ``by`` ``"key"`` is byKey [2] (SHA-1 of its public key), else byName [1]."""
+    if by == "key":
+        return tlv(0xA2, tlv(0x04, signer.key_sha1))
+    return tlv(0xA1, signer.subject_der)
+
+
+def single_extensions_der(extensions: Iterable[Any] = (), invalidity_date: Optional[_dt.datetime] = None) -> bytes:
+    """The concatenated singleExtensions of a SingleResponse: ``extensions`` (Extension objects
+    or ``(oid, value, critical)`` tuples), then invalidityDate (RFC 5280 5.3.2) when given."""
+    exts = [extension_entry(*_as_triple(item))[1] for item in extensions]
+    if invalidity_date is not None:
+        exts.append(
+            extension_entry(asn1.OID.INVALIDITY_DATE, generalized_time(to_generalized_time(invalidity_date)))[1]
+        )
+    return b"".join(exts)
 
 
 def cert_status_der(status: CertStatus, revocation_time_der: bytes = b"", reason: Optional[int] = None) -> bytes:

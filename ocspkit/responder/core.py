@@ -33,19 +33,20 @@ import time
 import urllib.parse
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .. import crypto
-from .._fast import cert_facts, generalized_time, oid_der, signing_algorithm, tlv
+from .. import asn1, crypto
+from .._fast import cert_facts, extension_der, generalized_time, oid_der, signing_algorithm
 from .._util import to_generalized_time
 from ..certid import CertID
 from ..enums import CertStatus, ResponseStatus, RevocationReason
 from ..errors import OCSPError, OCSPTypeError, OCSPValueError, StoreError, VerificationError
-from ..extensions import extension_entry
 from ..request import OCSPRequest, load_request
 from ..response import (
     _basic_response_der,
     cert_status_der,
     certs_der,
+    responder_id_der,
     response_data_der,
+    single_extensions_der,
     single_response_der,
     unsuccessful_response,
 )
@@ -60,10 +61,7 @@ log = logging.getLogger("ocspkit.responder")
 # RFC 6960 4.1.1 allows any hash for CertIDs; these are the ones OpenSSL and ocspkit compute.
 _CERTID_HASHES = ("sha1", "sha224", "sha256", "sha384", "sha512")
 _HOLD_INSTRUCTION_CODE = "2.5.29.23"  # RFC 5280 5.3.2
-_NONCE = "1.3.6.1.5.5.7.48.1.2"  # id-pkix-ocsp-nonce (RFC 6960 4.4.1)
-_NONCE_OID_DER = oid_der(_NONCE)
-_INVALIDITY_DATE = "2.5.29.24"  # RFC 5280 5.3.2
-_EXTENDED_REVOKE_DER = extension_entry("1.3.6.1.5.5.7.48.1.9", b"\x05\x00")[1]  # RFC 6960 4.4.8: NULL
+_EXTENDED_REVOKE_DER = extension_der(asn1.OID.EXTENDED_REVOKE, b"\x05\x00")  # RFC 6960 4.4.8: NULL
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _OCSP_REQUEST = "application/ocsp-request"
 _OCSP_RESPONSE = "application/ocsp-response"
@@ -146,11 +144,7 @@ class _Signer:
         self.label = issuer.label or self.ca.subject.human_friendly
         # What every response of this signer repeats, encoded once (RFC 6960 4.2.1): the
         # ResponderID, the signature AlgorithmIdentifier, and the key checked once for signing.
-        signer_facts = cert_facts(self.cert)
-        if issuer.responder_id == "key":
-            self.responder_id_der = tlv(0xA2, tlv(0x04, signer_facts.key_sha1))  # byKey [2] KeyHash
-        else:
-            self.responder_id_der = tlv(0xA1, signer_facts.subject_der)  # byName [1] Name
+        self.responder_id_der = responder_id_der(cert_facts(self.cert), issuer.responder_id)
         algorithm, self.algorithm_der = signing_algorithm(self.key, issuer.hash_algorithm, issuer.pss)
         self.sign_tbs = crypto.signer(self.key, algorithm)
 
@@ -472,13 +466,7 @@ class Responder:
             revoked_at = extra.get("revocation_time")
             if status is CertStatus.REVOKED and issuer.unknown_status == "revoked" and revoked_at == _EPOCH:
                 extended_revoke = True
-            single_extensions = b""
-            if extra.get("extensions"):
-                single_extensions = b"".join(extension_entry(*triple)[1] for triple in extra["extensions"])
-            if extra.get("invalidity_date") is not None:
-                single_extensions += extension_entry(
-                    _INVALIDITY_DATE, generalized_time(to_generalized_time(extra["invalidity_date"]))
-                )[1]
+            single_extensions = single_extensions_der(extra.get("extensions", ()), extra.get("invalidity_date"))
             status_der = cert_status_der(
                 status,
                 b"" if revoked_at is None else generalized_time(to_generalized_time(revoked_at)),
@@ -491,7 +479,7 @@ class Responder:
         if request is not None and request._nonce is not None:
             # RFC 8954 / OCSP_copy_nonce: the extension value echoed as received (the fast reader
             # kept it; parsing the request's extensions again is not needed).
-            extensions += tlv(0x30, _NONCE_OID_DER + tlv(0x04, request._nonce))  # Extension, not critical
+            extensions += extension_der(asn1.OID.NONCE, request._nonce)
         if extended_revoke:
             extensions += _EXTENDED_REVOKE_DER  # RFC 6960 4.4.8
         tbs = response_data_der(signer.responder_id_der, now_der, b"".join(singles), extensions)
@@ -689,6 +677,15 @@ class Responder:
             return Reply(304, tuple(cache_headers), b"", answer)  # RFC 9110 15.4.5
         reply = _ocsp_reply(200, answer, method)
         return Reply(reply.status, reply.headers + tuple(cache_headers), reply.body, answer)
+
+
+def _origin_form(target: str) -> str:
+    """A request target as a path and query: an absolute-form target (a proxy's,
+    ``http://host/path?query``, RFC 9112 3.2.2) loses its scheme and authority."""
+    if target.startswith("/"):
+        return target
+    parts = urllib.parse.urlsplit(target)
+    return (parts.path or "/") + ("?" + parts.query if parts.query else "")
 
 
 def _header_items(headers: Any) -> Iterable[Tuple[Any, Any]]:

@@ -35,15 +35,11 @@ from __future__ import annotations
 
 import asyncio
 import http
-import logging
-import urllib.parse
 from typing import Any, ClassVar, Dict, List, Optional, Tuple, Type
 
-from .core import Reply, Responder
+from .core import Reply, Responder, _origin_form
 
 __all__ = ["ResponderProtocol", "available", "protocol_for"]
-
-log = logging.getLogger("ocspkit.responder.http")
 
 httptools: Any
 try:  # the server extra
@@ -56,6 +52,7 @@ MAX_HEAD = 65536  # the whole head (request line and fields), as above
 MAX_HEADERS = 100  # http.server's limit on header fields
 DRAIN_SECONDS = 1.0  # the client's time to read a refusal while its body is still arriving
 DRAIN_BYTES = 64 << 20  # a backstop: the time bound is the one that matters
+
 
 class _ClosedParser:
     """Stands for the parser of a closed connection (nothing is fed to it any more)."""
@@ -293,18 +290,11 @@ class ResponderProtocol(asyncio.Protocol):
 
     # --- replies -------------------------------------------------------------------------------
 
-    def _path(self) -> str:
-        target = b"".join(self.target).decode("latin-1")
-        if not target.startswith("/"):
-            # RFC 9112 3.2.2: absolute-form (a proxy's request target): keep the path and query.
-            parts = urllib.parse.urlsplit(target)
-            target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
-        return target
-
     def _core_reply(self, body: bytes, body_length: Optional[int] = None) -> Reply:
         method = self.parser.get_method().decode("latin-1")
+        path = _origin_form(b"".join(self.target).decode("latin-1"))
         headers: Any = self.headers  # (bytes, bytes) pairs, which handle() reads too
-        return self.responder.handle(method, self._path(), headers, body, body_length=body_length)
+        return self.responder.handle(method, path, headers, body, body_length=body_length)
 
     def _answer_now(self, *, close: bool) -> None:
         self.state.total_requests += 1
@@ -322,7 +312,8 @@ class ResponderProtocol(asyncio.Protocol):
         self.idle = True
         self._move_deadline(self.keep_alive_timeout)
 
-    def _write(self, reply: Reply, *, close: bool) -> None:
+    def _write(self, reply: Reply, *, close: bool, end: bool = True) -> None:
+        """Send ``reply``; with ``close``, say Connection: close and (``end``) close the transport."""
         transport = self.transport
         if transport is None or transport.is_closing():
             return
@@ -335,7 +326,7 @@ class ResponderProtocol(asyncio.Protocol):
             parts.append(b"\r\n")
         parts.append(reply.body)
         transport.write(b"".join(parts))
-        if close:
+        if close and end:
             transport.close()
 
     def _refuse(self, reply: Reply) -> None:
@@ -343,11 +334,7 @@ class ResponderProtocol(asyncio.Protocol):
         :meth:`_finish_refusal`)."""
         self.state.total_requests += 1
         self.draining = True
-        transport = self.transport
-        if transport is None or transport.is_closing():
-            return
-        transport.write(b"".join((self.heads.head(reply), _default_headers(self.state),
-                                  b"Connection: close\r\n\r\n", reply.body)))
+        self._write(reply, close=True, end=False)  # the transport stays open for the drain
 
     def _finish_refusal(self) -> None:
         """After a refusal, or the end of what this connection can carry: shut the sending side

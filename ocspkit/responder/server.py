@@ -28,12 +28,11 @@ import socketserver
 import sys
 import threading
 import time
-import urllib.parse
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 from ..errors import UnsupportedError
 from .asgi import ASGIApp
-from .core import Reply, Responder
+from .core import Reply, Responder, _origin_form
 
 __all__ = ["ThreadedServer", "format_accept", "run", "serve_in_thread"]
 
@@ -251,11 +250,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         responder = self.server.owner.responder
         limit = responder.max_request_size
         method = self.command
-        path = self.path
-        if not path.startswith("/"):
-            # RFC 9112 3.2.2: absolute-form (a proxy's request target): keep the path and query.
-            parts = urllib.parse.urlsplit(path)
-            path = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+        path = _origin_form(self.path)
         body = b""
         body_length: Optional[int] = None
         complete = True
