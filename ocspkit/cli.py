@@ -906,7 +906,14 @@ class _Ocsp:
         self, basic: BasicOCSPResponse, trusted: List[TrustedCertificate], untrusted: List[Any]
     ) -> Optional[OCSPError]:
         """OCSP_basic_verify, then (as apps/ocsp.c) again with the -issuer certificates as
-        untrusted ones and OCSP_TRUSTOTHER; the first failure, or None."""
+        untrusted ones; the first failure, or None.
+
+        The second try never trusts the -issuer certificates: they help find the signer and build
+        its chain, which must still lead to -CAfile / -CApath / -CAstore. OpenSSL passed
+        OCSP_TRUSTOTHER there until March 2026 (openssl/openssl#30323: "certificates given via
+        -issuer [were] implicitly trusted regardless of verify_flags"), so that a response
+        signed by any certificate given with -issuer verified; ocspkit follows the fix.
+        """
         extra = VerifyFlags.PARTIAL_CHAIN if self.partial_chain else VerifyFlags.NONE
         try:
             verify_response(basic, trusted=trusted, untrusted=untrusted, flags=self.flags | extra, now=self.attime)
@@ -914,11 +921,10 @@ class _Ocsp:
         except OCSPError as exc:
             first = exc
         if self.issuers:
+            # -trust_other speaks of -verify_other's certificates (tried above), never of -issuer's.
+            flags = (self.flags & ~VerifyFlags.TRUSTOTHER) | extra
             try:
-                verify_response(
-                    basic, trusted=trusted, untrusted=self.issuers, flags=VerifyFlags.TRUSTOTHER | extra,
-                    now=self.attime,
-                )
+                verify_response(basic, trusted=trusted, untrusted=self.issuers, flags=flags, now=self.attime)
                 return None
             except OCSPError:
                 pass

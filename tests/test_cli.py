@@ -485,6 +485,53 @@ def test_table_covers_the_issue(inputs: Inputs) -> None:
     assert not missing
 
 
+@pytest.mark.parametrize("with_certs", [False, True], ids=["no-certs", "signer-cert"])
+def test_issuer_certificates_are_never_trusted(
+    with_certs: bool, inputs: Inputs, tmp_path: Path, capsys: Any, monkeypatch: Any
+) -> None:
+    """-issuer helps find the signer but never makes it trusted (openssl/openssl#30323, March 2026).
+
+    A CA outside -CAfile signs a response about its own leaf. openssl ocsp up to 3.0.19 retried
+    OCSP_basic_verify with the -issuer certificates and OCSP_TRUSTOTHER, so this verified; the
+    fix (and ocspkit) refuse it. With that CA's own root in -CAfile the same command verifies,
+    so the refusal is about trust alone, and the -issuer certificate still finds the signer of a
+    response that carries no certificates.
+    """
+    foreign = TestPKI()
+    leaf = foreign.issue_leaf("foreign.example")
+    builder = ResponseBuilder().add_response(CertID.from_cert(leaf.certificate, foreign.intermediate.certificate),
+                                             "good", next_update=foreign.now + dt.timedelta(days=1))
+    if not with_certs:
+        builder = builder.with_certificates(())
+    response = builder.sign(foreign.intermediate.private_key, foreign.intermediate.certificate, now=foreign.now)
+    (tmp_path / "resp.der").write_bytes(response.dump())
+    (tmp_path / "foreign-ca.pem").write_bytes(foreign.intermediate.cert_pem)
+    (tmp_path / "foreign-root.pem").write_bytes(foreign.root.cert_pem)
+    (tmp_path / "leaf.pem").write_bytes(leaf.cert_pem)
+    shutil.copy(inputs.dir / "root.pem", tmp_path / "root.pem")
+    names = ("-issuer", "foreign-ca.pem", "-cert", "leaf.pem", "-no_nonce")
+
+    refused = run_inprocess(("-respin", "resp.der", "-CAfile", "root.pem", *names), tmp_path, capsys, monkeypatch)
+    assert refused.rc == 1
+    assert refused.err.splitlines()[0] == "Response Verify Failure"
+    assert "Response verify OK" not in refused.err
+    assert refused.out.startswith("leaf.pem: good")  # the status is still printed, as openssl does
+
+    # -trust_other is about -verify_other's certificates: it does not reach -issuer's either.
+    also_refused = run_inprocess(("-respin", "resp.der", "-CAfile", "root.pem", "-trust_other", *names),
+                                 tmp_path, capsys, monkeypatch)
+    assert also_refused.rc == 1 and also_refused.err.startswith("Response Verify Failure")
+
+    accepted = run_inprocess(("-respin", "resp.der", "-CAfile", "foreign-root.pem", *names),
+                             tmp_path, capsys, monkeypatch)
+    assert (accepted.rc, accepted.err) == (0, "Response verify OK\n")
+
+    # The subcommand spelling takes the same road.
+    verify = run_inprocess(("verify", "resp.der", "--CAfile", "root.pem", "--issuer", "foreign-ca.pem", "--cert",
+                            "leaf.pem"), tmp_path, capsys, monkeypatch)
+    assert verify.rc != 0
+
+
 @pytest.mark.parametrize("extra", [("-no_chain",), ("-no_explicit",), ("-sha1",), ("-no-CAstore",)])
 def test_more_verify_options(
     extra: Tuple[str, ...], inputs: Inputs, openssl_bin: str, tmp_path: Path, capsys: Any, monkeypatch: Any
