@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
-from typing import Dict
+from typing import Any, Dict
 
 from .errors import OCSPTypeError
 
 __all__ = [
     "OPENSSL_UNKNOWN",
+    "NamedMember",
     "CertStatus",
     "NonceCheck",
     "ResponderIDType",
@@ -23,7 +24,34 @@ __all__ = [
 OPENSSL_UNKNOWN = "(UNKNOWN)"
 
 
-class ResponseStatus(enum.IntEnum):
+# The last character of a format spec that asks for a number ({:d}, {:x}, {:>4d}, ...).
+_NUMERIC_FORMATS = frozenset("bcdeEfFgGnoxX%")
+
+
+class NamedMember:
+    """Mixin for every public ocspkit enum: ``str()`` is the member's name.
+
+    ``str(ResponseStatus.SUCCESSFUL)`` and ``f"{status}"`` give ``SUCCESSFUL`` on every Python
+    (3.11 made ``str()`` of an IntEnum its number, so ``print(status)`` printed ``0``); ``repr()``
+    stays Enum's (``<ResponseStatus.SUCCESSFUL: 0>``), and a numeric format spec (``{:d}``,
+    ``{:#x}``) still formats the value. A combination of flags is named ``A|B``.
+    """
+
+    def __str__(self) -> str:
+        member: Any = self
+        name = member.name
+        if name is None:  # a combination of flags before Python 3.11
+            name = "|".join(m.name for m in type(member) if m.value and m.value & member.value == m.value)
+        return str(name or member.value)
+
+    def __format__(self, spec: str) -> str:
+        if spec and spec[-1] in _NUMERIC_FORMATS:
+            member: Any = self
+            return format(member.value, spec)
+        return format(str(self), spec)
+
+
+class ResponseStatus(NamedMember, enum.IntEnum):
     """OCSPResponseStatus, RFC 6960 4.2.1 (value 4 is not used)."""
 
     SUCCESSFUL = 0
@@ -55,7 +83,7 @@ _RESPONSE_STATUS_ASN1 = {
 }
 
 
-class CertStatus(enum.IntEnum):
+class CertStatus(NamedMember, enum.IntEnum):
     """CertStatus CHOICE, RFC 6960 4.2.1: the context tag of each alternative."""
 
     GOOD = 0
@@ -69,7 +97,7 @@ class CertStatus(enum.IntEnum):
         return cert_status_str(self)
 
 
-class RevocationReason(enum.IntEnum):
+class RevocationReason(NamedMember, enum.IntEnum):
     """CRLReason, RFC 5280 5.3.1 (value 7 is not used)."""
 
     UNSPECIFIED = 0
@@ -109,14 +137,14 @@ _REASON_ASN1 = {
 }
 
 
-class ResponderIDType(enum.Enum):
+class ResponderIDType(NamedMember, enum.Enum):
     """How a ResponderID names the responder (RFC 6960 4.2.1)."""
 
     BY_NAME = "by_name"
     BY_KEY = "by_key"
 
 
-class NonceCheck(enum.IntEnum):
+class NonceCheck(NamedMember, enum.IntEnum):
     """OpenSSL's OCSP_check_nonce outcomes, with OpenSSL's return values."""
 
     MISMATCH = 0  #: both carry a nonce and they differ

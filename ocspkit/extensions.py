@@ -22,6 +22,7 @@ from asn1crypto import core, x509
 from . import asn1 as _asn1
 from ._fast import extension_der
 from .asn1 import OID
+from .enums import NamedMember
 from .errors import OCSPTypeError, OCSPValueError, ParseError
 
 __all__ = [
@@ -39,7 +40,7 @@ __all__ = [
 ]
 
 
-class NonceForm(enum.Enum):
+class NonceForm(NamedMember, enum.Enum):
     """How a nonce extension's value was encoded."""
 
     WRAPPED = "wrapped"  #: extnValue holds an OCTET STRING holding the nonce (RFC 6960 4.4.1)

@@ -45,6 +45,7 @@ from . import asn1
 from ._der import Deviation, _Walker, first_child, load_tree, tlv_end, to_der, unused_bits
 from ._util import hash_name, to_utc
 from .asn1 import OID
+from .enums import NamedMember
 from .errors import OCSPError, OCSPTypeError, OCSPValueError
 from .extensions import NonceForm, read_nonce
 from .nonce import RFC8954_MAX_NONCE_LENGTH, nonce_length_ok
@@ -60,7 +61,7 @@ __all__ = ["PROFILES", "RULES", "Finding", "Rule", "Severity", "lint"]
 PROFILES = ("rfc6960", "rfc5019")
 
 
-class Severity(enum.IntEnum):
+class Severity(NamedMember, enum.IntEnum):
     """How bad a finding is; ordered, so ``finding.severity >= Severity.WARNING`` filters."""
 
     NOTICE = 1  #: allowed, but worth knowing (profile advice, MAY-level choices, redundancy)

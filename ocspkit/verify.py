@@ -48,7 +48,7 @@ from ._fast import CertFacts
 from ._util import to_utc
 from .asn1 import OID, X509CertAux
 from .certid import CertID
-from .enums import CertStatus, NonceCheck, ResponderIDType
+from .enums import CertStatus, NamedMember, NonceCheck, ResponderIDType
 from .errors import (
     CertIDMismatch,
     ChainError,
@@ -85,7 +85,7 @@ __all__ = [
 _UTC = _dt.timezone.utc
 
 
-class VerifyFlags(enum.IntFlag):
+class VerifyFlags(NamedMember, enum.IntFlag):
     """OpenSSL's ``OCSP_*`` verification flags, with OpenSSL's values (``openssl ocsp`` option).
 
     ``NOCASIGN`` and ``NODELEGATED`` are defined by OpenSSL but never read by
@@ -126,7 +126,7 @@ _NOINTERN, _NOSIGS, _NOCHAIN, _NOVERIFY, _NOEXPLICIT, _NOCHECKS, _TRUSTOTHER, _P
 )
 
 
-class Authorization(str, enum.Enum):
+class Authorization(NamedMember, str, enum.Enum):
     """How a verified message's signer was accepted."""
 
     #: The signer is the CA that issued the certificates the CertIDs name (RFC 6960 4.2.2.2).
