@@ -10,6 +10,8 @@ from .errors import OCSPTypeError, OCSPValueError, ParseError
 __all__ = [
     "HASH_NAMES",
     "hash_name",
+    "parse_serial",
+    "serial_text",
     "to_generalized_time",
     "to_utc",
     "utc_from_asn1",
@@ -68,3 +70,33 @@ def to_utc(value: _dt.datetime, what: str = "time") -> _dt.datetime:
 def to_generalized_time(value: _dt.datetime) -> _dt.datetime:
     """The UTC instant truncated to whole seconds, as GeneralizedTime is written (no fractions)."""
     return to_utc(value).replace(microsecond=0)
+
+
+def parse_serial(text: str) -> int:
+    """A serial number as the command line takes it, everywhere: decimal, or hex after ``0x``,
+    with an optional ``-`` (OpenSSL's s2i_ASN1_INTEGER, which ``openssl ocsp -serial`` uses).
+
+    Hex without ``0x`` (as index.txt writes serials) is refused, never read as decimal or guessed:
+    OCSPValueError("Error converting serial number ...").
+    """
+    value = text[1:] if text.startswith("-") else text
+    base = 10
+    if value[:2] in ("0x", "0X"):
+        value, base = value[2:], 16
+    digits = "0123456789abcdefABCDEF" if base == 16 else "0123456789"
+    if not value or any(c not in digits for c in value):
+        raise OCSPValueError(f"Error converting serial number {text[:80]}")
+    try:
+        number = int(value, base)
+    except ValueError:  # a decimal beyond sys.get_int_max_str_digits()
+        raise OCSPValueError(f"Error converting serial number {text[:80]}...: too many digits") from None
+    return -number if text.startswith("-") else number
+
+
+def serial_text(number: int) -> str:
+    """How the command line writes a serial number: ``0x`` and OpenSSL's upper-case hex in whole
+    octets (``0x03E8``, ``-0x05``), which :func:`parse_serial` reads back as the same number."""
+    digits = f"{abs(number):X}"
+    if len(digits) % 2:
+        digits = "0" + digits
+    return ("-0x" if number < 0 else "0x") + digits

@@ -34,6 +34,7 @@ from typing import IO, Any, Callable, Dict, List, NoReturn, Optional, Sequence, 
 
 from . import crypto
 from ._der import pem_armor, to_der
+from ._util import parse_serial
 from .certid import CertID
 from .enums import (
     CertStatus,
@@ -43,7 +44,7 @@ from .enums import (
     crl_reason_str,
     response_status_str,
 )
-from .errors import OCSPError, StaleResponse, TransportError
+from .errors import OCSPError, OCSPValueError, StaleResponse, TransportError
 from .nonce import check_nonce
 from .request import OCSPRequest, RequestBuilder, load_request
 from .response import BasicOCSPResponse, OCSPResponse, ResponseBuilder, load_response, unsuccessful_response
@@ -250,19 +251,11 @@ def _signing_digest(rmd: Optional[str], option: str = "-rmd") -> str:
 
 
 def _parse_serial(text: str) -> int:
-    """OpenSSL's s2i_ASN1_INTEGER: decimal, or hex after ``0x``, with an optional ``-``."""
-    value = text
-    negative = value.startswith("-")
-    if negative:
-        value = value[1:]
-    base = 10
-    if value[:2] in ("0x", "0X"):
-        value, base = value[2:], 16
-    digits = "0123456789abcdefABCDEF" if base == 16 else "0123456789"
-    if not value or any(c not in digits for c in value):
-        _fail(f"Error converting serial number {text}")
-    number = int(value, base)
-    return -number if negative else number
+    """OpenSSL's s2i_ASN1_INTEGER (ocspkit._util.parse_serial): decimal, or hex after ``0x``."""
+    try:
+        return parse_serial(text)
+    except OCSPValueError as exc:
+        _fail(str(exc))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1322,7 +1315,8 @@ def _add_names(parser: argparse.ArgumentParser, required: bool = False) -> None:
     group.add_argument("--cert", "-cert", action=_Ordered, const="cert", dest="items", metavar="FILE",
                        help="certificate to ask about (repeatable)")
     group.add_argument("--serial", "-serial", action=_Ordered, const="serial", dest="items", metavar="N",
-                       help="serial number to ask about: decimal, or hex after 0x (repeatable)")
+                       help="serial number to ask about: decimal, or hex after 0x, as every ocspkit command takes it "
+                       "(repeatable)")
     group.add_argument("--hash", default=None, metavar="ALG", choices=_HASHES,
                        help="CertID hash algorithm: sha1 (default, RFC 5019), sha224, sha256, sha384, sha512")
     parser.set_defaults(items=[])

@@ -504,7 +504,7 @@ def test_store_revoke_seen_live(site: Site) -> None:
     assert status.revocation_reason is RevocationReason.CESSATION_OF_OPERATION
     assert status.revocation_time == dt.datetime(2024, 6, 1, tzinfo=UTC)
     listed = ocspkit_cli("store", "list", "--db", "b/ocsp.db", "--issuer", "ca-b", cwd=site.directory)
-    assert re.search(rf"^{b.leaves['live'].serial_number:04X}\s+revoked\s", listed.stdout, re.M), listed.stdout
+    assert re.search(rf"^0x{b.leaves['live'].serial_number:04X}\s+revoked\s", listed.stdout, re.M), listed.stdout
     # The other issuer's answers are untouched (its serial numbers are the same numbers).
     assert status_of(server, site.a, "live").status is CertStatus.GOOD
     assert status_of(server, site.a, "good").status is CertStatus.GOOD

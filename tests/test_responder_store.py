@@ -39,7 +39,8 @@ from asn1crypto import core
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ocspkit import load_response
+from ocspkit import load_request, load_response
+from ocspkit._util import serial_text
 from ocspkit.enums import CertStatus, ResponseStatus, RevocationReason
 from ocspkit.errors import OCSPError, OCSPValueError, StoreError
 from ocspkit.responder import admin
@@ -939,11 +940,11 @@ def test_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str], pki_
     good, bad = pki_files["good"], pki_files["bad"]
     dbf = str(tmp_path / "ocsp.db")
     common = ["--db", dbf]
-    g, b = serial_hex(good.serial_number), serial_hex(bad.serial_number)
+    g, b = serial_text(good.serial_number), serial_text(bad.serial_number)
 
     assert run_store(["add", *common, str(tmp_path / "good.pem")], capsys) == (0, f"added {g} /CN=good.example\n", "")
     assert run_store(["add", *common, "0x10", "-5", "--subject", "/CN=n", "--not-after", "20300101000000Z"],
-                     capsys) == (0, "added 10 /CN=n\nadded -05 /CN=n\n", "")
+                     capsys) == (0, "added 0x10 /CN=n\nadded -0x05 /CN=n\n", "")
     with pytest.raises(OCSPValueError, match="a certificate brings its own"):
         run_store(["add", *common, str(tmp_path / "good.pem"), "--subject", "/CN=x"], capsys)
     with pytest.raises(OCSPValueError, match="already in the store"):
@@ -951,13 +952,13 @@ def test_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str], pki_
 
     status, out, _ = run_store(["revoke", *common, str(tmp_path / "bad.der"), "--reason", "keyTime",
                                 "--invalidity-date", "2024-04-30T00:00:00+02:00", "--time", "240501120000Z"], capsys)
-    assert (status, out) == (0, f"revoked {b} /CN=bad.example (keyCompromise) at 2024-05-01T12:00:00Z\n")
+    assert (status, out) == (0, f"added and revoked {b} /CN=bad.example (keyCompromise) at 2024-05-01T12:00:00Z\n")
     status, out, _ = run_store(["revoke", *common, "16", "--reason", "holdInstruction", "--hold-instruction",
                                 "holdInstructionReject", "--time", "2024-05-01T12:00:00Z"], capsys)
-    assert out == "revoked 10 /CN=n (certificateHold) at 2024-05-01T12:00:00Z\n"
+    assert out == "revoked 0x10 /CN=n (certificateHold) at 2024-05-01T12:00:00Z\n"
     status, out, _ = run_store(["revoke", *common, "--reason", "9", "--time", "2024-06-01T00:00:00Z", "--", "-0x5"],
                                capsys)  # "-0x5" looks like an option to argparse: after "--"
-    assert out == "revoked -05 /CN=n (privilegeWithdrawn) at 2024-06-01T00:00:00Z\n"
+    assert out == "revoked -0x05 /CN=n (privilegeWithdrawn) at 2024-06-01T00:00:00Z\n"
 
     store = SQLiteStore(dbf)
     compromised = store.lookup(bad.serial_number)
@@ -968,13 +969,13 @@ def test_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str], pki_
 
     # The list, as a table and as JSON.
     status, out, _ = run_store(["list", *common], capsys)
-    assert len(g) == len(b) == 4  # TestPKI serials from 1000 (03E8) on
+    assert len(g) == len(b) == 6  # TestPKI serials from 1000 (0x03E8) on
     assert out.splitlines() == [
         "SERIAL  STATE    REVOKED               REASON              SUBJECT",
-        "-05     revoked  2024-06-01T00:00:00Z  privilegeWithdrawn  /CN=n",
-        "10      revoked  2024-05-01T12:00:00Z  certificateHold     /CN=n",
-        f"{g}    valid    -                     -                   /CN=good.example",
-        f"{b}    revoked  2024-05-01T12:00:00Z  keyCompromise       /CN=bad.example",
+        "-0x05   revoked  2024-06-01T00:00:00Z  privilegeWithdrawn  /CN=n",
+        "0x10    revoked  2024-05-01T12:00:00Z  certificateHold     /CN=n",
+        f"{g}  valid    -                     -                   /CN=good.example",
+        f"{b}  revoked  2024-05-01T12:00:00Z  keyCompromise       /CN=bad.example",
     ]
     status, out, _ = run_store(["list", *common, "--json", "--state", "valid"], capsys)
     assert json.loads(out) == [{"serial": g, "state": "valid", "revocation_time": None, "reason": None,
@@ -987,12 +988,97 @@ def test_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str], pki_
         run_store(["unrevoke", *common, "16", str(tmp_path / "bad.der")], capsys)
     with SQLiteStore(dbf) as store:
         assert store.lookup(16).revoked  # type: ignore[union-attr]
-    assert run_store(["unrevoke", *common, "16"], capsys) == (0, "unrevoked 10 /CN=n\n", "")
+    assert run_store(["unrevoke", *common, "16"], capsys) == (0, "unrevoked 0x10 /CN=n\n", "")
     assert run_store(["unrevoke", *common, "--force", str(tmp_path / "bad.der")], capsys)[1] == \
         f"unrevoked {b} /CN=bad.example\n"
-    assert run_store(["remove", *common, "0x10", "-5"], capsys) == (0, "removed 10\nremoved -05\n", "")
+    assert run_store(["remove", *common, "0x10", "-5"], capsys) == (0, "removed 0x10\nremoved -0x05\n", "")
     with pytest.raises(OCSPValueError, match="not in the store"):
         run_store(["remove", *common, "16"], capsys)
+
+
+def _records(dbf: str) -> Dict[int, Tuple[str, Optional[RevocationReason]]]:
+    with SQLiteStore(dbf) as store:
+        return {r.serial_number: (r.state, r.revocation_reason) for r in store}
+
+
+def test_store_commands_never_change_the_wrong_certificate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One serial syntax (decimal, or hex after 0x) in, 0x-hex out, and no change to a serial the
+    store does not hold unless asked: '1000' once revoked 0x03E8 while 0x1000 stayed good."""
+    dbf = str(tmp_path / "ocsp.db")
+    common = ["--db", dbf]
+    run_store(["add", *common, "0x1000", "0x2000", "--subject", "/CN=x"], capsys)
+    before = _records(dbf)
+    assert before == {0x1000: ("V", None), 0x2000: ("V", None)}
+
+    # What list prints is what the commands take.
+    listed = [line.split()[0] for line in run_store(["list", *common], capsys)[1].splitlines()[1:]]
+    assert listed == ["0x1000", "0x2000"]
+    assert json.loads(run_store(["list", *common, "--json"], capsys)[1])[0]["serial"] == "0x1000"
+
+    # index.txt's way (hex without 0x) is read as decimal by openssl's rule, names no record, and
+    # the refusal says which record the operator probably meant. Nothing changes, nothing is made.
+    for action in (["revoke", "--reason", "keyCompromise"], ["unrevoke", "--force"], ["remove"]):
+        with pytest.raises(OCSPValueError) as info:
+            run_store([action[0], *common, *action[1:], "1000"], capsys)
+        assert "serial number 0x03E8 (1000 in decimal) is not in the store" in str(info.value)
+        assert "Hex serials take 0x: 0x1000 is in the store" in str(info.value)
+        assert _records(dbf) == before
+    # Hex letters without 0x are not a serial number at all.
+    with pytest.raises(OCSPValueError, match=r"hex takes 0x: 0x1A2B"):
+        run_store(["revoke", *common, "1A2B"], capsys)
+    # All or nothing: one unknown serial refuses the whole command.
+    with pytest.raises(OCSPValueError, match="not in the store; give --add"):
+        run_store(["revoke", *common, "0x1000", "0x3000"], capsys)
+    assert _records(dbf) == before
+
+    # The listed spelling revokes the intended certificate, and says so.
+    status, out, _ = run_store(["revoke", *common, listed[0], "--reason", "keyCompromise", "--time", "now"], capsys)
+    assert status == 0 and out.startswith("revoked 0x1000 /CN=x (keyCompromise) at ")
+    assert _records(dbf)[0x1000] == ("R", RevocationReason.KEY_COMPROMISE)
+    # A serial the store never saw is recorded only when asked, and the report says it was added.
+    status, out, _ = run_store(["revoke", *common, "1000", "--add"], capsys)
+    assert out.startswith("added and revoked 0x03E8 (no reason) at ")
+    assert _records(dbf) == {0x1000: ("R", RevocationReason.KEY_COMPROMISE), 0x2000: ("V", None),
+                             0x03E8: ("R", None)}
+    # Decimal and 0x-hex name the same record everywhere.
+    assert run_store(["remove", *common, str(0x2000)], capsys)[1] == "removed 0x2000\n"
+
+    # Every command that takes a serial states the syntax in its help.
+    parser = argparse.ArgumentParser(prog="ocspkit")
+    add_store_commands(parser.add_subparsers(dest="command"))
+    for action in ("add", "revoke", "unrevoke", "remove"):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["store", action, "--help"])
+        assert "hex after 0x" in " ".join(capsys.readouterr().out.split())
+
+
+def test_one_serial_syntax_across_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """openssl ocsp -serial, 'request --serial' and the store commands read serials alike."""
+    from ocspkit import cli
+
+    assert admin.parse_serial("0x03E8") == admin.parse_serial("1000") == 1000
+    for spelling in ("1000", "0x03E8", "0X3e8"):
+        out = tmp_path / f"{spelling}.der"
+        assert cli.main(["request", "--issuer", str(_issuer_file(tmp_path)), "--serial", spelling, "--no-nonce",
+                         "-o", str(out)]) == 0
+        assert load_request(out.read_bytes()).cert_ids[0].serial_number == 1000
+    capsys.readouterr()
+    for argv in (["request", "--issuer", str(_issuer_file(tmp_path)), "--serial", "3E8"],
+                 ["-issuer", str(_issuer_file(tmp_path)), "-serial", "3E8"]):
+        assert cli.main(argv) != 0
+        assert "Error converting serial number 3E8" in capsys.readouterr().err
+    # A decimal longer than Python's int-to-str limit is refused, not a traceback.
+    with pytest.raises(OCSPValueError, match="too many digits"):
+        admin.parse_serial("9" * 5000)
+
+
+def _issuer_file(directory: Path) -> Path:
+    path = directory / "issuer.pem"
+    if not path.exists():
+        path.write_bytes(TestPKI().intermediate.cert_pem)
+    return path
 
 
 def test_admin_import(tmp_path: Path, capsys: pytest.CaptureFixture[str], pki_files: Dict[str, Any]) -> None:

@@ -7,9 +7,13 @@ parsed :class:`argparse.Namespace` and returns the exit status); failures raise
 :class:`ocspkit.errors.OCSPError` subclasses (OCSPValueError for bad input, StoreError for the
 database, ParseError for an unreadable certificate), for the caller to print as one line.
 
-Certificates are named by file (PEM or DER) or by serial number (decimal, or hex after ``0x``,
-an optional ``-`` before either: openssl's ``-serial``); a name that is an existing file is a
-file. Every action on several certificates is one transaction: all or nothing.
+Certificates are named by file (PEM or DER) or by serial number: decimal, or hex after ``0x``,
+an optional ``-`` before either (openssl's ``-serial``, and every ocspkit command's), which is
+also how ``list`` and every report print them (``0x03E8``); hex without ``0x``, as index.txt
+writes it, is refused rather than read as decimal. A name that is an existing file is a file.
+Changing the state of a serial number the store does not hold is refused (``revoke --add``
+records it); every change is printed. Every action on several certificates is one transaction:
+all or nothing.
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 from .. import crypto
+from .._util import parse_serial, serial_text
 from ..enums import RevocationReason
 from ..errors import OCSPError, OCSPValueError
-from .index import parse_generalized_time, parse_utc_time, read_index, serial_hex
+from .index import parse_generalized_time, parse_utc_time, read_index
 from .sqlite import SQLiteStore
 from .store import CertificateRecord, RecordState
 
@@ -54,20 +59,6 @@ _HOLD_INSTRUCTIONS = {  # RFC 5280 5.3.2
 
 # ------------------------------------------------------------------------------------------------
 # Arguments
-
-
-def parse_serial(text: str) -> int:
-    """A serial number as openssl's ``-serial`` reads it (s2i_ASN1_INTEGER): decimal, or hex
-    after ``0x``, with an optional ``-``. OCSPValueError otherwise."""
-    value = text[1:] if text.startswith("-") else text
-    base = 10
-    if value[:2] in ("0x", "0X"):
-        value, base = value[2:], 16
-    digits = "0123456789abcdefABCDEF" if base == 16 else "0123456789"
-    if not value or any(c not in digits for c in value):
-        raise OCSPValueError(f"Error converting serial number {text}")
-    number = int(value, base)
-    return -number if text.startswith("-") else number
 
 
 def parse_reason(text: str) -> Tuple[RevocationReason, Optional[str]]:
@@ -131,7 +122,22 @@ def _target(text: str) -> Tuple[int, Optional[Any]]:
     try:
         return parse_serial(text), None
     except OCSPValueError:
-        raise OCSPValueError(f"{text}: no such file, and not a serial number (decimal, or hex after 0x)") from None
+        hint = ""
+        if all(c in "0123456789abcdefABCDEF" for c in text.lstrip("-")):
+            hint = f" (hex takes 0x: 0x{text.lstrip('-')})"
+        raise OCSPValueError(f"{text[:80]}: no such file, and not a serial number: decimal, or hex after 0x{hint}") \
+            from None
+
+
+def _missing(store: SQLiteStore, given: str, serial: int, what: str) -> OCSPValueError:
+    """The refusal for a serial number the store does not hold, naming the number as read and,
+    when decimal digits were given that name a record as hex (index.txt's way), that record."""
+    text = f"{given}: serial number {serial_text(serial)} ({serial} in decimal) is not in the store; {what}"
+    if given.isdigit() and given.isascii():
+        as_hex = int(given, 16)
+        if store.lookup(as_hex) is not None:
+            text += f". Hex serials take 0x: {serial_text(as_hex)} is in the store"
+    return OCSPValueError(text)
 
 
 def _open(ns: argparse.Namespace, *, create: bool) -> SQLiteStore:
@@ -155,7 +161,7 @@ def _warn(text: str) -> None:
 
 def _summary(record: CertificateRecord) -> str:
     subject = f" {record.subject}" if record.subject else ""
-    return f"{serial_hex(record.serial_number)}{subject}"
+    return f"{serial_text(record.serial_number)}{subject}"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -172,7 +178,7 @@ def _cmd_add(ns: argparse.Namespace) -> int:
         for serial, cert in targets:
             old = store.lookup(serial)
             if old is not None:
-                raise OCSPValueError(f"serial number {serial_hex(serial)} is already in the store "
+                raise OCSPValueError(f"serial number {serial_text(serial)} is already in the store "
                                      f"({_STATE_WORDS[old.state]})")
             if cert is not None:
                 done.append(store.import_certificate(cert))
@@ -198,22 +204,31 @@ def _cmd_revoke(ns: argparse.Namespace) -> int:
         raise OCSPValueError(f"reason {pseudo} needs --invalidity-date")
     when = None if ns.time is None else parse_time(ns.time)
     invalidity = None if ns.invalidity_date is None else parse_time(ns.invalidity_date)
-    with _open(ns, create=True) as store, store.transaction():
-        done = []
-        for serial, cert in targets:
-            if cert is not None and store.lookup(serial) is None:
-                store.import_certificate(cert)  # keep its subject and expiry
-            done.append(store.revoke(serial, when=when, reason=reason, invalidity_date=invalidity,
-                                     hold_instruction=hold, force=ns.force))
-    for record in done:
+    with _open(ns, create=ns.add or any(cert is not None for _, cert in targets)) as store, store.transaction():
+        done: List[Tuple[bool, CertificateRecord]] = []
+        for given, (serial, cert) in zip(ns.certificates, targets):
+            added = store.lookup(serial) is None
+            if added and cert is not None:
+                store.import_certificate(cert)  # the file names the certificate: keep its subject and expiry
+            elif added and not ns.add:
+                # A serial the store never saw is most likely a typo or the wrong base: revoking it
+                # would leave the intended certificate good. Never guess (refuse the whole command).
+                raise _missing(store, given, serial, "give --add to record it revoked")
+            done.append((added, store.revoke(serial, when=when, reason=reason, invalidity_date=invalidity,
+                                             hold_instruction=hold, force=ns.force)))
+    for added, record in done:
         reason_text = record.revocation_reason.asn1_name if record.revocation_reason is not None else "no reason"
-        _say(f"revoked {_summary(record)} ({reason_text}) at {_time_text(record.revocation_time)}")
+        verb = "added and revoked" if added else "revoked"
+        _say(f"{verb} {_summary(record)} ({reason_text}) at {_time_text(record.revocation_time)}")
     return 0
 
 
 def _cmd_unrevoke(ns: argparse.Namespace) -> int:
     targets = [_target(item) for item in ns.certificates]
     with _open(ns, create=False) as store, store.transaction():
+        for given, (serial, _) in zip(ns.certificates, targets):
+            if store.lookup(serial) is None:
+                raise _missing(store, given, serial, "nothing to unrevoke")
         done = [store.unrevoke(serial, force=ns.force) for serial, _ in targets]
     for record in done:
         _say(f"unrevoked {_summary(record)}")
@@ -223,17 +238,18 @@ def _cmd_unrevoke(ns: argparse.Namespace) -> int:
 def _cmd_remove(ns: argparse.Namespace) -> int:
     targets = [_target(item) for item in ns.certificates]
     with _open(ns, create=False) as store, store.transaction():
-        for serial, _ in targets:
-            if not store.remove(serial):
-                raise OCSPValueError(f"serial number {serial_hex(serial)} is not in the store")
+        for given, (serial, _) in zip(ns.certificates, targets):
+            if store.lookup(serial) is None:
+                raise _missing(store, given, serial, "nothing to remove")
+            store.remove(serial)
     for serial, _ in targets:
-        _say(f"removed {serial_hex(serial)}")
+        _say(f"removed {serial_text(serial)}")
     return 0
 
 
 def _as_json(record: CertificateRecord) -> Dict[str, Any]:
     return {
-        "serial": serial_hex(record.serial_number),
+        "serial": serial_text(record.serial_number),
         "state": _STATE_WORDS[record.state],
         "revocation_time": _time_text(record.revocation_time),
         "reason": None if record.revocation_reason is None else record.revocation_reason.asn1_name,
@@ -316,9 +332,12 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
                         help="which issuer's records, in a file holding several (default: default)")
 
 
+_SERIAL_SYNTAX = ("a certificate file (PEM or DER), or a serial number: decimal (1000), or hex after 0x "
+                  "(0x03E8, as 'store list' prints it); hex without 0x, as index.txt writes it, is refused")
+
+
 def _add_targets(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("certificates", nargs="+", metavar="CERT_OR_SERIAL",
-                        help="a certificate file (PEM or DER), or a serial number: decimal, or hex after 0x")
+    parser.add_argument("certificates", nargs="+", metavar="CERT_OR_SERIAL", help=_SERIAL_SYNTAX)
 
 
 def add_store_commands(subparsers: Any) -> argparse.ArgumentParser:
@@ -345,7 +364,8 @@ def add_store_commands(subparsers: Any) -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_add)
 
     p = actions.add_parser("revoke", help="revoke certificates", description=(
-        "Mark certificates revoked (a serial number not in the store is added). REASON is an RFC 5280 "
+        "Mark certificates revoked. A serial number the store does not hold is refused unless --add "
+        "(a certificate file not in the store is recorded from the certificate). REASON is an RFC 5280 "
         "name (keyCompromise, cACompromise, affiliationChanged, superseded, cessationOfOperation, "
         "certificateHold, removeFromCRL, privilegeWithdrawn, aACompromise, unspecified), its number, or "
         "an OpenSSL index name (CACompromise; holdInstruction with --hold-instruction; keyTime / CAkeyTime "
@@ -361,6 +381,8 @@ def add_store_commands(subparsers: Any) -> argparse.ArgumentParser:
                    help="hold instruction code: a dotted OID, holdInstructionNone, holdInstructionCallIssuer "
                    "or holdInstructionReject (implies certificateHold)")
     p.add_argument("--force", action="store_true", help="change a revocation that is not a certificateHold")
+    p.add_argument("--add", action="store_true",
+                   help="record serial numbers the store does not hold yet (else they are refused)")
     p.set_defaults(func=_cmd_revoke)
 
     p = actions.add_parser("unrevoke", help="make held certificates valid again", description=(
@@ -378,7 +400,8 @@ def add_store_commands(subparsers: Any) -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_remove)
 
     p = actions.add_parser("list", help="list the records", description=(
-        "List the issuer's records, by serial number: serial (hex, as index.txt writes it), state, "
+        "List the issuer's records, by serial number: serial (hex after 0x, as every store command takes "
+        "it), state, "
         "revocation time, reason and subject; --json gives every field."))
     _add_common(p)
     p.add_argument("--json", action="store_true", help="print JSON")
