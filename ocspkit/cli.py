@@ -1586,8 +1586,8 @@ def _cmd_serve(ns: argparse.Namespace) -> int:
         digest = _signing_digest(ns.rmd, "--rmd")
         issuers = [
             Issuer(ca, key, store, signer_certificate=signer, responder_id="key" if ns.resp_key_id else "name",
-                   certificates=() if ns.resp_no_certs else (rother or None), validity=validity,
-                   hash_algorithm=digest, unknown_status=ns.unknown)
+                   certificates=() if ns.resp_no_certs else ((signer or ca, *rother) if rother else None),
+                   validity=validity, hash_algorithm=digest, unknown_status=ns.unknown)
             for ca in _load_certs(ns.ca, "CA certificates")
         ]
         responder, settings = Responder(issuers), ServerSettings()

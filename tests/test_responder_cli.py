@@ -635,11 +635,16 @@ def test_openssl_mode_answers_as_openssl_and_stops_after_nrequest(site: Site, op
         # -nrequest 3: it exits by itself, successfully.
         assert ours.wait(TIMEOUT) == 0, ours.output()
     assert "Traceback" not in ours.stderr()
-    theirs = openssl_port(openssl_bin, site, "openssl-port", "-nrequest", "1")
+    theirs = openssl_port(openssl_bin, site, "openssl-port", "-nrequest", "2")
     with running(theirs):
         reference = openssl_check(openssl_bin, site, theirs.url, site.a, leaves, "a/responder.pem")
         assert reference.returncode == 0 and "Response verify OK" in reference.stderr, reference.stderr
+        their_got = fetch_reply(site.a.request("revoked"), theirs.url, method="GET", proxy="", timeout=TIMEOUT)
         assert theirs.wait(TIMEOUT) == 0
+    # The certs field: the responder's certificate once, as openssl sends it (it was there twice:
+    # 2058 bytes against openssl's 1264).
+    ours_certs = ocspkit.load_response(got.body).basic.certs_der
+    assert ours_certs == ocspkit.load_response(their_got.body).basic.certs_der == (site.a.signer.cert_der,)
     assert summaries(mine.stdout, site, leaves) == summaries(reference.stdout, site, leaves)
     assert summaries(mine.stdout, site, leaves)["revoked"] == {
         "status": "revoked", "Reason": "keyCompromise", "Revocation Time": openssl_time(A_REVOKED_AT)}

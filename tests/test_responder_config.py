@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import pytest
 
@@ -119,6 +119,19 @@ def test_json_and_label_default(tmp_path: Path, pkis: Any) -> None:
     answer = ask(responder, env["two"], env["leaf2"])
     assert answer.cert_statuses == (CertStatus.GOOD,)
     assert ocspkit.load_response(answer.der).responses[0].next_update is None
+
+
+@pytest.mark.parametrize("extra", [[], ["ca2.pem"]], ids=["signer-only", "signer-and-extra"])
+def test_extra_certificates_follow_the_signer_once(tmp_path: Path, pkis: Any, extra: List[str]) -> None:
+    env = setup(tmp_path, pkis)
+    config = {"issuer": [{"label": "ca2", "ca": "ca2.pem", "signer_certificate": "ocsp2.pem",
+                          "signer_key": "ocsp2.key", "extra_certificates": extra,
+                          "store": {"type": "sqlite", "path": "ocsp.db"}}]}
+    (tmp_path / "responder.json").write_text(json.dumps(config))
+    answer = ask(responder_from_config(tmp_path / "responder.json"), env["two"], env["leaf2"])
+    two = env["two"]
+    expected = (two.responder.cert_der, *([two.intermediate.cert_der] if extra else []))
+    assert ocspkit.load_response(answer.der).basic.certs_der == expected
 
 
 def test_make_store(tmp_path: Path, pkis: Any) -> None:

@@ -132,6 +132,21 @@ def test_next_update_and_times(pki: TestPKI, leaves: Dict[str, CertifiedKey], st
     assert load_response(responder.respond(request_for(pki, leaves["good"])).der).responses[0].next_update is None
 
 
+@pytest.mark.parametrize("kind", ["default", "none", "signer-and-chain", "chain-only"])
+def test_issuer_certificates_are_the_certs_field(pki: TestPKI, leaves: Dict[str, CertifiedKey], store: MemoryStore,
+                                                 kind: str) -> None:
+    """Issuer.certificates has one meaning: exactly the certificates each response carries (None:
+    the signer's alone). The signer was once added in front of any list, so a caller passing
+    (signer, *extras), as openssl's -rsigner/-rother do, sent the signer twice."""
+    signer, chain = pki.responder.cert_der, pki.intermediate.cert_der
+    given: Any = {"default": None, "none": (), "signer-and-chain": (signer, chain), "chain-only": (chain,)}[kind]
+    expected = {"default": (signer,), "none": (), "signer-and-chain": (signer, chain), "chain-only": (chain,)}[kind]
+    issuer = Issuer(pki.intermediate.certificate, pki.responder.private_key, store,
+                    signer_certificate=pki.responder.certificate, certificates=given)
+    answer = Responder(issuer).respond(request_for(pki, leaves["good"]))
+    assert load_response(answer.der).basic.certs_der == expected
+
+
 def test_ca_signs_itself_by_key(pki: TestPKI, leaves: Dict[str, CertifiedKey], store: MemoryStore) -> None:
     issuer = Issuer(pki.intermediate.certificate, pki.intermediate.private_key, store, responder_id="key",
                     certificates=())
@@ -612,7 +627,7 @@ def test_core_encoding_equals_response_builder(rsa_pki: TestPKI, responder_id: s
                  invalidity_date=invalid_from)
     store.revoke(leaves["hold"].serial_number, when=revoked_at, reason=RevocationReason.CERTIFICATE_HOLD,
                  hold_instruction="1.2.840.10040.2.2")
-    extra = (rsa_pki.root.certificate,) if certificates == "chain" else certificates
+    extra = (rsa_pki.responder.certificate, rsa_pki.root.certificate) if certificates == "chain" else certificates
     issuer = Issuer(rsa_pki.intermediate.certificate, rsa_pki.responder.private_key, store,
                     signer_certificate=rsa_pki.responder.certificate, responder_id=responder_id,
                     certificates=extra, unknown_status="revoked", validity=dt.timedelta(hours=6))
@@ -642,7 +657,7 @@ def test_core_encoding_equals_response_builder(rsa_pki: TestPKI, responder_id: s
                                            revocation_reason=6)
     builder = builder.with_nonce(request).with_extended_revoke().with_responder_id(responder_id)
     if extra is not None:
-        builder = builder.with_certificates((rsa_pki.responder.certificate, *extra) if extra else ())
+        builder = builder.with_certificates(extra)  # Issuer.certificates: exactly the certs field
     expected = builder.sign(rsa_pki.responder.private_key, rsa_pki.responder.certificate, now=NOW)
     assert answer.der == expected.dump()
     # and the answer is one openssl-independent verification accepts

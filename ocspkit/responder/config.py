@@ -190,7 +190,7 @@ def _issuer_from(base: Path, table: Any, where: str) -> Issuer:
     if table.get("include_certificates", True) is False:
         certificates = []
     elif extras:
-        certificates = extras
+        certificates = [signer_cert or ca, *extras]  # Issuer.certificates is the whole certs field
     validity = parse_duration(table.get("validity", "1d"), f"{where} validity")
     return Issuer(
             ca, key, make_store(table["store"], base, label=label), signer_certificate=signer_cert,

@@ -84,9 +84,11 @@ class Issuer:
     ``certificate`` is the CA certificate (anything :func:`ocspkit.crypto.load_certificate`
     reads). ``signer_key`` signs; ``signer_certificate`` is the delegated responder certificate
     (RFC 6960 4.2.2.2), or None when the CA signs itself. ``responder_id`` is ``"name"`` or
-    ``"key"`` (RFC 6960 4.2.1). ``certificates`` are the certificates to include: None means the
-    signer's certificate (as ``openssl ocsp`` does), ``()`` none (``-resp_no_certs``), and any
-    list adds ``-rother``-style extras after the signer's. ``validity`` is nextUpdate -
+    ``"key"`` (RFC 6960 4.2.1). ``certificates`` are exactly the certificates each response
+    carries (the certs field of RFC 6960 4.2.1), in order: None (the default) means the signer's
+    certificate alone, as ``openssl ocsp`` sends it; ``()`` none (``-resp_no_certs``); a list is
+    that list, so ``[signer, *chain]`` is ``-rother``'s signer-then-extras (the signer is not
+    added again). ``validity`` is nextUpdate -
     thisUpdate, or None for no nextUpdate. ``unknown_status`` is what serials the store does
     not know get: ``"unknown"`` (RFC 6960 2.2) or ``"revoked"`` (the extended revoke of RFC 6960
     2.2 / 4.4.8). ``expired_status`` is what index ``E`` rows get.
@@ -137,8 +139,7 @@ class _Signer:
         if issuer.certificates is None:
             include: Tuple[Any, ...] = (self.cert,)
         else:
-            extras = tuple(crypto.load_certificate(c) for c in issuer.certificates)
-            include = (self.cert, *extras) if extras else ()
+            include = tuple(crypto.load_certificate(c) for c in issuer.certificates)
         self.include_der = tuple(bytes(c.dump()) for c in include)  # the certificates in each response
         self.certs_field = certs_der(self.include_der)
         self.label = issuer.label or self.ca.subject.human_friendly
