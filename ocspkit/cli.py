@@ -22,6 +22,7 @@ import contextlib
 import dataclasses
 import datetime as _dt
 import importlib
+import math
 import os
 import re
 import ssl
@@ -45,6 +46,7 @@ from .enums import (
     response_status_str,
 )
 from .errors import OCSPError, OCSPValueError, StaleResponse, TransportError
+from .http import DEFAULT_TIMEOUT
 from .nonce import check_nonce
 from .request import OCSPRequest, RequestBuilder, load_request
 from .response import BasicOCSPResponse, OCSPResponse, ResponseBuilder, load_response, unsuccessful_response
@@ -287,16 +289,24 @@ def _oid_der(dotted: str) -> bytes:
 # HTTP: ocspkit.http's client, POST as openssl ocsp sends
 
 
-# openssl ocsp waits for ever without -timeout; five minutes is "for ever" for a command line
-# while still ending a session a dead responder would hold.
-_NO_TIMEOUT = 300.0
+def _seconds(text: str, option: str) -> float:
+    """A timeout as every networked command takes it: seconds, a positive (fractional) number."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        _fail(f"Invalid number of seconds \"{text[:40]}\" for option {option}: give a positive number, such as 10 "
+              "or 0.5")
+    return seconds
 
 
-def _http_post(
+def _http_send(
     host: str, port: Optional[str], path: str, use_ssl: bool, body: bytes,
-    headers: Sequence[Tuple[str, str]], timeout: Optional[int],
+    headers: Sequence[Tuple[str, str]], timeout: float, method: str = "POST",
 ) -> bytes:
-    """POST a DER request (RFC 6960 A.1) and return the body of the reply; TransportError otherwise."""
+    """Send a DER request (RFC 6960 A.1; POST as openssl ocsp does, or GET / auto) and return the
+    body of the reply; TransportError otherwise."""
     from .http import fetch
 
     netloc = host
@@ -305,9 +315,8 @@ def _http_post(
             netloc = f"[{host}]"
         netloc += f":{port}"
     url = f"{'https' if use_ssl else 'http'}://{netloc}{path if path.startswith('/') else '/' + path}"
-    seconds = float(timeout) if timeout is not None and timeout > 0 else _NO_TIMEOUT
     try:
-        return fetch(body, url, method="POST", timeout=seconds, headers=list(headers))
+        return fetch(body, url, method=method, timeout=timeout, headers=list(headers))
     except OCSPError as exc:
         if isinstance(exc, TransportError):
             raise
@@ -588,7 +597,10 @@ class _Ocsp:
 
     def __init__(self) -> None:
         self.outfile: Optional[str] = None
-        self.timeout: Optional[int] = None
+        # openssl ocsp waits for ever without -timeout; every ocspkit command waits the library's
+        # default (10 s, ocspkit.http.DEFAULT_TIMEOUT), which a command line may lower or raise.
+        self.timeout: float = DEFAULT_TIMEOUT
+        self.method = "POST"  # what openssl ocsp -url sends; 'send --method' chooses
         self.host: Optional[str] = None
         self.port: Optional[str] = None
         self.path = "/"
@@ -623,6 +635,7 @@ class _Ocsp:
         self.respout: Optional[str] = None
         self.issuer: Optional[Any] = None
         self.issuers: List[Any] = []
+        self.certs: List[Tuple[str, Any]] = []  # (file, certificate) of each -cert, for their AIA URLs
         self.cert_id_md: Optional[str] = None
         self.trailing_md = False
         self.ids: List[CertID] = []
@@ -667,6 +680,7 @@ class _Ocsp:
         except OCSPError as exc:
             _fail("Error Creating OCSP request", exc)
         self.names.append(path)
+        self.certs.append((path, cert))
         self.trailing_md = False
 
     def add_serial(self, text: str) -> None:
@@ -742,8 +756,9 @@ class _Ocsp:
         elif self.host is not None:
             assert request is not None
             try:
-                body = _http_post(
-                    self.host, self.port, self.path, self.use_ssl, request.encoded(), self.headers, self.timeout
+                body = _http_send(
+                    self.host, self.port, self.path, self.use_ssl, request.encoded(), self.headers, self.timeout,
+                    self.method,
                 )
             except OCSPError as exc:
                 _fail("Error querying OCSP responder", exc)
@@ -1134,7 +1149,8 @@ _OPTIONS: Dict[str, _Opt] = {
     "no-CApath": _Opt("-", "Do not load certificates from the default certificates directory", _flag("no_capath")),
     "no-CAstore": _Opt("-", "Do not load certificates from the default certificates store", _flag("no_castore")),
     # Responder
-    "timeout": _Opt("p", "Connection timeout (in seconds) to the OCSP responder", _field("timeout", int)),
+    "timeout": _Opt("f", f"Timeout of the whole exchange with the OCSP responder, in seconds (default "
+                    f"{DEFAULT_TIMEOUT:g}; openssl waits for ever)", _field("timeout", float)),
     "resp_no_certs": _Opt("-", "Don't include any certificates in response", _flag("resp_no_certs")),
     "no_certs": _Opt("-", "Don't include any certificates in signed request", _flag("sign_no_certs")),
     "badsig": _Opt("-", "Corrupt last byte of the response signature (for test)", _flag("badsig")),
@@ -1206,8 +1222,10 @@ _UNSUPPORTED = {
 
 def _check_value(name: str, kind: str, value: str) -> str:
     """opt_next's checks of numeric option values."""
+    if kind == "f":
+        return str(_seconds(value, f"-{name}"))
     if kind in ("p", "n", "u", "M"):
-        if not re.fullmatch(r"[+-]?\d+", value.strip()):
+        if not re.fullmatch(r"[+-]?\d{1,40}", value.strip()):  # 40 digits: beyond any C long
             _fail(f"Invalid number \"{value}\" for option -{name}")
         number = int(value)
         if kind == "p" and number <= 0:
@@ -1225,7 +1243,7 @@ def _openssl_help() -> str:
     ]
     for name, opt in _OPTIONS.items():
         arg = {"-": "", "s": " val", "<": " infile", ">": " outfile", "p": " +int", "n": " nonneg",
-               "u": " ulong", "M": " intmax"}[opt.kind]
+               "u": " ulong", "M": " intmax", "f": " seconds"}[opt.kind]
         lines.append(f" -{name + arg:<23} {opt.help}")
     lines.append(f" -{'sha1, -sha256, ...':<23} CertID digest for the following -cert / -serial "
                  f"({', '.join(_HASHES)})")
@@ -1432,10 +1450,33 @@ def _cmd_request(ns: argparse.Namespace) -> int:
     return job.run()
 
 
+def _aia_url(job: _Ocsp) -> str:
+    """The responder every --cert names in its AuthorityInfoAccess (RFC 5280 4.2.2.1), as
+    ocspkit.check_certificate finds it: the first OCSP URL of each. Certificates that name
+    different responders, or none, are refused rather than guessed at."""
+    from .http import ocsp_urls
+
+    if not job.certs:
+        _fail("send: give the responder's URL (with --serial or --reqin there is no certificate to read it from)")
+    urls: Dict[str, List[str]] = {}
+    for path, cert in job.certs:
+        try:
+            found = ocsp_urls(cert)
+        except OCSPError as exc:
+            _fail(f"send: cannot read the OCSP URL of {path}", exc)
+        if not found:
+            _fail(f"send: {path} names no OCSP responder (no id-ad-ocsp in its AuthorityInfoAccess): give the URL")
+        urls.setdefault(found[0], []).append(path)
+    if len(urls) > 1:
+        named = "; ".join(f"{url} ({', '.join(paths)})" for url, paths in urls.items())
+        _fail(f"send: the certificates name different responders: {named}; send them separately or give the URL")
+    return next(iter(urls))
+
+
 def _cmd_send(ns: argparse.Namespace) -> int:
     job = _Ocsp()
-    _set_url(job, ns.url)
     _apply_names(job, ns)
+    _set_url(job, ns.url if ns.url is not None else _aia_url(job))
     _apply_request_options(job, ns)
     _apply_trust_options(job, ns)
     if ns.reqin is not None:
@@ -1447,7 +1488,8 @@ def _cmd_send(ns: argparse.Namespace) -> int:
         _fail("nothing to ask: give --issuer and --cert/--serial, or --reqin")
     for header in ns.header:
         _set_header(job, header)
-    job.timeout = ns.timeout
+    job.timeout = _seconds(ns.timeout, "--timeout") if ns.timeout is not None else DEFAULT_TIMEOUT
+    job.method = ns.method
     job.reqout, job.respout, job.pem_out = ns.reqout, ns.respout, ns.pem
     job.req_text = job.resp_text = ns.text
     job.noverify = ns.noverify
@@ -1626,14 +1668,21 @@ def _build_parser() -> _Parser:
 
     for name in ("send", "check"):
         p = sub.add_parser(name, help="send a request to a responder and verify the answer", description=(
-            "Build (or read) a request, POST it to URL, verify the response and print each certificate's "
-            "status, as 'openssl ocsp -url URL -issuer ... -cert ...' does (same output and exit status)."))
-        p.add_argument("url", metavar="URL", help="the responder, http://host[:port]/path or https://...")
+            "Build (or read) a request, send it to URL, verify the response and print each certificate's "
+            "status, as 'openssl ocsp -url URL -issuer ... -cert ...' does (same output and exit status). "
+            "Without URL, the responder named in the certificates' AuthorityInfoAccess extension."))
+        p.add_argument("url", metavar="URL", nargs="?",
+                       help="the responder, http://host[:port]/path or https://... (default: the OCSP URL in "
+                       "each --cert's AuthorityInfoAccess; they must all name the same one)")
         _add_names(p)
         _add_request_options(p)
         p.add_argument("--reqin", metavar="FILE", help="send this request (DER or PEM) instead of building one")
         p.add_argument("--header", action="append", default=[], metavar="NAME=VALUE", help="add an HTTP header")
-        p.add_argument("--timeout", type=int, metavar="SECONDS", help="HTTP timeout")
+        p.add_argument("--timeout", metavar="SECONDS",
+                       help=f"bound on the whole exchange in seconds, fractions allowed (default: {DEFAULT_TIMEOUT:g})")
+        p.add_argument("--method", choices=("POST", "GET", "auto"), default="POST",
+                       help="POST (default, as openssl ocsp), GET (RFC 6960 A.1, a base64 URL), or auto: GET "
+                       "when the URL stays within 255 bytes (RFC 5019 5), else POST, and POST if the GET fails")
         p.add_argument("--reqout", metavar="FILE", help="also save the request")
         p.add_argument("--respout", metavar="FILE", help="also save the response")
         p.add_argument("--noverify", action="store_true", help="print statuses without verifying the response")

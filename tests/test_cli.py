@@ -22,8 +22,10 @@ import datetime as dt
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -638,6 +640,78 @@ def test_send_subcommand(
     ours = run_inprocess(["check", url, "--reqin", "req.der", "--CAfile", "root.pem", "--verify-other", "ca.pem"],
                          kdir, capsys, monkeypatch)
     assert (ours.rc, ours.out, ours.err) == (0, "", "Response verify OK\n")
+
+
+def _http_methods(metrics_url: str) -> Dict[str, int]:
+    """How many OCSP requests the responder got by HTTP method (its /metrics)."""
+    text = urllib.request.urlopen(metrics_url, timeout=10).read().decode()
+    counts: Dict[str, int] = {}
+    for method, count in re.findall(r'^ocspkit_http_requests_total\{method="(\w+)",code="200"\} (\d+)', text, re.M):
+        counts[method] = counts.get(method, 0) + int(count)
+    return counts
+
+
+def test_send_finds_the_url_in_the_aia_and_takes_a_method(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    """'send' without URL asks the responder the certificate's AuthorityInfoAccess names (as
+    check_certificate does), and --method GET sends a GET (RFC 6960 A.1)."""
+    pki = TestPKI()
+    server = pki.serve()
+    with server as url:
+        leaf, other = server.issue_leaf("aia.example"), server.issue_leaf("aia2.example")
+        no_aia = pki.issue_leaf("no-aia.example")
+        files = {"ca.pem": pki.intermediate.cert_pem, "root.pem": pki.root.cert_pem, "leaf.pem": leaf.cert_pem,
+                 "other.pem": other.cert_pem, "no-aia.pem": no_aia.cert_pem}
+        for name, data in files.items():
+            (tmp_path / name).write_bytes(data)
+        names = ("--issuer", "ca.pem", "--cert", "leaf.pem", "--cert", "other.pem", "--CAfile", "root.pem")
+        metrics = url.rstrip("/") + "/metrics"
+        for method in ("GET", "POST", "auto"):
+            before = _http_methods(metrics)
+            argv = ["send", *names, "--method", method, "--timeout", "5.5", "--reqout", f"q-{method}.der"]
+            result = run_inprocess(argv, tmp_path, capsys, monkeypatch)
+            assert (result.rc, result.err) == (0, "Response verify OK\n"), result.err
+            assert result.out.startswith("leaf.pem: good\n") and "other.pem: good\n" in result.out
+            after = _http_methods(metrics)
+            # auto: GET when the URL stays within RFC 5019's 255 bytes (two CertIDs and a nonce do not)
+            fits = ocspkit.http.use_get(result.files[f"q-{method}.der"], url)
+            sent = ("GET" if fits else "POST") if method == "auto" else method
+            assert {m: after.get(m, 0) - before.get(m, 0) for m in ("GET", "POST")} == {
+                "GET": int(sent == "GET"), "POST": int(sent == "POST")}
+        # A certificate that names no responder, or certificates naming two, are refused: no guess.
+        refused = run_inprocess(["send", "--issuer", "ca.pem", "--cert", "no-aia.pem"], tmp_path, capsys, monkeypatch)
+        assert refused.rc == 1 and "no-aia.pem names no OCSP responder" in refused.err
+        with TestPKI().serve() as second_url:
+            elsewhere = TestPKI().issue_leaf("x.example", ocsp_url=second_url)
+            (tmp_path / "elsewhere.pem").write_bytes(elsewhere.cert_pem)
+            refused = run_inprocess(["send", "--issuer", "ca.pem", "--cert", "leaf.pem", "--cert", "elsewhere.pem"],
+                                    tmp_path, capsys, monkeypatch)
+            assert refused.rc == 1 and "the certificates name different responders" in refused.err
+        refused = run_inprocess(["send", "--issuer", "ca.pem", "--serial", "5"], tmp_path, capsys, monkeypatch)
+        assert refused.rc == 1 and "give the responder's URL" in refused.err
+
+
+def test_timeouts_are_seconds_with_one_default(inputs: Inputs, tmp_path: Path, capsys: Any,
+                                               monkeypatch: Any) -> None:
+    """A responder that accepts and never answers: 'send --timeout 0.5' and '-timeout 0.5' give up
+    after half a second; the default is the library's 10 s on every networked command."""
+    silent = socket.create_server(("127.0.0.1", 0))
+    try:
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/"
+        for argv in (["send", url, *NAMES, "--timeout", "0.5"], [*NAMES, "-url", url, "-timeout", "0.5"]):
+            result = run_inprocess(argv, inputs.dir, capsys, monkeypatch)
+            assert result.rc == 1
+            assert "timed out after 0.5 s" in result.err, result.err
+        for argv in (["send", url, *NAMES, "--timeout", "0"], ["send", url, *NAMES, "--timeout", "soon"],
+                     [*NAMES, "-url", url, "-timeout", "-1"], [*NAMES, "-url", url, "-timeout", "nan"]):
+            result = run_inprocess(argv, inputs.dir, capsys, monkeypatch)
+            assert result.rc == 1 and "Invalid number of seconds" in result.err, result.err
+    finally:
+        silent.close()
+    assert cli._Ocsp().timeout == ocspkit.http.DEFAULT_TIMEOUT == 10.0
+    assert cli.main(["send", "--help"]) == 0
+    assert "(default: 10)" in " ".join(capsys.readouterr().out.split())
+    assert cli.main(["-help"]) == 0
+    assert "-timeout seconds" in capsys.readouterr().out
 
 
 # ------------------------------------------------------------------------------------------------
