@@ -9,8 +9,8 @@ from .errors import OCSPTypeError
 
 __all__ = [
     "OPENSSL_UNKNOWN",
-    "NamedMember",
     "CertStatus",
+    "NamedMember",
     "NonceCheck",
     "ResponderIDType",
     "ResponseStatus",

@@ -51,7 +51,7 @@ def test_pki_is_the_same_object(ocsp_pki):
 
 def test_leaves_are_fresh(ocsp_leaf, ocsp_pki):
     SEEN.append(ocsp_leaf.serial_number)
-    assert ocsp_leaf.issuer is ocsp_pki.intermediate.certificate
+    assert ocsp_leaf.issuer is ocsp_pki.intermediate  # a CertifiedKey, as scenario.issuer
     assert ocsp_leaf.certificate.subject_alt_name_value.native == ["localhost", "127.0.0.1"]
 
 

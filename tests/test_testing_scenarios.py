@@ -470,7 +470,12 @@ def test_certified_key_outputs(factory: ScenarioFactory, tmp_path: Path) -> None
     leaf = pki.issue_leaf("files.example", subject_alt_names=["localhost", "127.0.0.1"])
     assert isinstance(leaf.cert_pem, Blob) and isinstance(leaf.cert_pem, bytes)
     assert leaf.chain == (pki.intermediate.certificate, pki.root.certificate)
-    assert leaf.issuer is pki.intermediate.certificate
+    # One type for an issuer across the testing API: a CertifiedKey (leaf.issuer.cert_pem was an
+    # AttributeError when issuer was an asn1crypto certificate and scenario.issuer a CertifiedKey).
+    assert leaf.issuer is pki.intermediate and pki.intermediate.issuer is pki.root and pki.root.issuer is None
+    assert leaf.issuer.cert_pem == pki.intermediate.cert_pem and leaf.issuer.key_pem == pki.intermediate.key_pem
+    scenario = factory("good")
+    assert isinstance(scenario.issuer, CertifiedKey) and scenario.cert.issuer is scenario.issuer
     assert leaf.common_name == "files.example"
     assert leaf.certificate.subject_alt_name_value.native == ["localhost", "127.0.0.1"]
     assert leaf.cert_id() == ocspkit.CertID.from_cert(leaf.certificate, pki.intermediate.certificate)

@@ -179,14 +179,17 @@ def _check_encoding(encoding: str) -> str:
 class CertifiedKey:
     """A certificate with its private key, in every form a test may want.
 
-    ``chain`` holds the issuing certificates, nearest first (empty for a root). Bytes come as
-    :class:`Blob` (``bytes`` with ``write_to_path`` / ``tempfile``); files from ``write_*``
+    ``chain`` holds the issuing certificates, nearest first (empty for a root); ``issued_by`` the
+    CertifiedKey that issued it, which :attr:`issuer` returns: everywhere in the testing API an
+    issuer is a CertifiedKey (``leaf.issuer.cert_pem``, ``scenario.issuer.key_pem``). Bytes come
+    as :class:`Blob` (``bytes`` with ``write_to_path`` / ``tempfile``); files from ``write_*``
     (a path you choose) or the ``*_file()`` context managers (a temporary file, removed after).
     """
 
     certificate: x509.Certificate
     private_key: crypto.PrivateKey
     chain: Tuple[x509.Certificate, ...] = ()
+    issued_by: Optional[CertifiedKey] = dataclasses.field(default=None, repr=False, compare=False)
 
     # -- bytes ----------------------------------------------------------------------------------
 
@@ -234,13 +237,14 @@ class CertifiedKey:
         return None if value is None else str(value)
 
     @property
-    def issuer(self) -> Optional[x509.Certificate]:
-        """The issuing certificate (the first of :attr:`chain`), None for a root."""
-        return self.chain[0] if self.chain else None
+    def issuer(self) -> Optional[CertifiedKey]:
+        """The CertifiedKey that issued this certificate (a :class:`TestPKI` sets it), None for a
+        root or when only :attr:`chain` was given; its certificate is ``issuer.certificate``."""
+        return self.issued_by
 
     def cert_id(self, hash_algorithm: str = DEFAULT_CERTID_HASH) -> CertID:
         """The OCSP CertID of this certificate (RFC 6960 4.1.1), under its issuer (itself for a root)."""
-        issuer = self.issuer if self.issuer is not None else self.certificate
+        issuer = self.chain[0] if self.chain else self.certificate
         return CertID.from_cert(self.certificate, issuer, hash_algorithm)
 
     # -- files ----------------------------------------------------------------------------------
@@ -387,7 +391,7 @@ class TestPKI:
         if issuer is not None and issuer is getattr(self, "intermediate", None):
             with self._lock:
                 self._intermediate_serials.add(int(cert.serial_number))
-        return CertifiedKey(cert, key, chain)
+        return CertifiedKey(cert, key, chain, issued_by=issuer)
 
     def issue_leaf(
         self, common_name: str = "leaf.example", *, private_key: Optional[crypto.PrivateKey] = None, **options: Any
