@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from _requirements import check_requirements  # examples/_requirements.py
+
+REQUIRES = ("ocspkit",)  # pip install ocspkit
+check_requirements(REQUIRES)
+
 import ocspkit
 from ocspkit.extensions import archive_cutoff, crl_id
 from ocspkit.testing import TestPKI

@@ -25,6 +25,11 @@ import threading
 import urllib.parse
 from typing import Any, Dict, Iterator, List, Optional
 
+from _requirements import check_requirements  # examples/_requirements.py
+
+REQUIRES = ("ocspkit",)  # pip install ocspkit
+check_requirements(REQUIRES)
+
 import ocspkit
 from ocspkit.http import check_certificate, fetch_reply, ocsp_urls
 from ocspkit.testing import TestPKI

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from _requirements import check_requirements  # examples/_requirements.py
+
+REQUIRES = ("ocspkit",)  # pip install ocspkit
+check_requirements(REQUIRES)
+
 import ocspkit
 from ocspkit.request import RequestBuilder
 from ocspkit.response import ResponseBuilder

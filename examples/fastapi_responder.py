@@ -12,7 +12,8 @@ ASGI transport, requests answered and verified, then exit):
 
     python examples/fastapi_responder.py
 
-Or serve it on a port (needs the server extra: pip install 'ocspkit[server]' fastapi) and ask openssl:
+Requires ocspkit, fastapi and httpx (REQUIRES below, checked first); --serve also needs the server
+extra (pip install 'ocspkit[server]'). Or serve it on a port and ask openssl:
 
     python examples/fastapi_responder.py --serve --port 8000 --dir /tmp/ocsp-demo
     openssl ocsp -issuer /tmp/ocsp-demo/ca.cert.pem -cert /tmp/ocsp-demo/user.cert.pem \\
@@ -30,6 +31,11 @@ import tempfile
 import urllib.parse
 from pathlib import Path
 from typing import Any, Dict, Tuple
+
+from _requirements import check_requirements  # examples/_requirements.py
+
+REQUIRES = ("ocspkit", "fastapi", "httpx")  # pip install ocspkit fastapi httpx
+check_requirements(REQUIRES)
 
 from fastapi import FastAPI
 
@@ -108,6 +114,7 @@ async def demo() -> None:
 
 
 def serve(port: int, directory: Path) -> None:
+    check_requirements(("ocspkit[server]",), "--serve")
     from ocspkit.responder.server import run
 
     pki = TestPKI("ec")

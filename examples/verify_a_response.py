@@ -12,6 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from _requirements import check_requirements  # examples/_requirements.py
+
+REQUIRES = ("ocspkit",)  # pip install ocspkit
+check_requirements(REQUIRES)
+
 import ocspkit
 from ocspkit.testing import TestPKI, make_certificate
 
