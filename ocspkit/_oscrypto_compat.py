@@ -71,7 +71,7 @@ import sys
 import threading
 import weakref
 from types import CodeType, ModuleType
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Set, Tuple
 
 from .errors import BackendError
 
@@ -485,7 +485,12 @@ def fast_signer(engine_key: Any, scheme: str, hash_algorithm: str) -> Optional[C
         return None
     try:
         sign = _make_fast_signer(lib, engine_key, scheme, hash_algorithm, digest)
-        _self_test(sign, engine_key, scheme, hash_algorithm)
+        # Once per key material, scheme and hash in a process: a key loaded again (another
+        # object, the same key) behaves as it did (issue 15: two extra signatures per message).
+        tested = (bytes(engine_key.public_key.asn1.dump()), scheme, hash_algorithm)
+        if tested not in _SELF_TESTED:
+            _self_test(sign, engine_key, scheme, hash_algorithm)
+            _SELF_TESTED.add(tested)
     except Exception as exc:  # whatever went wrong: oscrypto signs
         logger.debug("fast signing not used for this key: %s", exc)
         return None
@@ -548,6 +553,15 @@ def _clear_errors(lib: Any) -> None:
     """Empty libcrypto's error queue for this thread (``lib``: oscrypto's binding or ctypes)."""
     while lib.ERR_get_error():
         pass
+
+
+# (public key DER, scheme, hash) whose fast signatures passed the self-test in this process.
+_SELF_TESTED: Set[Tuple[bytes, str, str]] = set()
+
+
+def forget_self_tests() -> None:
+    """Run the self-test again for the next fast signer of every key (crypto.clear_key_cache)."""
+    _SELF_TESTED.clear()
 
 
 def _self_test(sign: Callable[[bytes], bytes], engine_key: Any, scheme: str, hash_algorithm: str) -> None:

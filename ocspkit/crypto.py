@@ -224,7 +224,7 @@ class PrivateKey(_Frozen):
     immutable; their repr shows no key material.
     """
 
-    __slots__ = ("_engine", "_public_info", "algorithm", "asn1", "bit_size", "curve")
+    __slots__ = ("_engine", "_public_info", "_signers", "algorithm", "asn1", "bit_size", "curve")
 
     algorithm: str
     bit_size: int
@@ -232,6 +232,7 @@ class PrivateKey(_Frozen):
     asn1: Any
     _engine: Any
     _public_info: Any
+    _signers: Dict[Hashable, Callable[[bytes], bytes]]  # signer(): one function per algorithm
 
     def __init__(self, asn1: Any, engine_key: Any = None, public_key_info: Any = None) -> None:
         """Wrap a PrivateKeyInfo and the oscrypto key loaded from it (None for EdDSA keys)."""
@@ -242,6 +243,7 @@ class PrivateKey(_Frozen):
         object.__setattr__(self, "curve", curve)
         object.__setattr__(self, "_engine", engine_key)
         object.__setattr__(self, "_public_info", public_key_info)
+        object.__setattr__(self, "_signers", {})
 
     @property
     def public_key_info(self) -> Any:
@@ -284,10 +286,13 @@ _weak_cache: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
 def clear_key_cache() -> None:
-    """Forget every cached key (e.g. after rotating key files or to drop key material)."""
+    """Forget every cached key (e.g. after rotating key files or to drop key material), and which
+    keys passed the fast signing path's self-test. A :class:`PrivateKey` still held keeps the
+    signing functions :func:`signer` made for it; load the key again for new ones."""
     with _cache_lock:
         _lru.clear()
         _weak_cache.clear()
+    _oscrypto_compat.forget_self_tests()
 
 
 def _token(kind: str, *parts: bytes) -> Tuple[str, bytes]:
@@ -968,8 +973,20 @@ def sign(
 def signer(key: object, algorithm: Optional[Any] = None, hash_algorithm: str = "sha256") -> Callable[[bytes], bytes]:
     """:func:`sign` with the key and algorithm checked once: a function from the data to the
     signature bytes, for a signer that signs many messages (a responder). Raises what
-    :func:`sign` raises, the argument errors when it is made, BackendError when it is called."""
+    :func:`sign` raises, the argument errors when it is made, BackendError when it is called.
+
+    The function is made once per key and algorithm and kept with the :class:`PrivateKey` (which
+    :func:`load_private_key` caches by source), so callers that sign one message per call
+    (:func:`sign`, ``ResponseBuilder.sign``) check the key, set up libcrypto and run the fast
+    path's self-test once, not for every message."""
     private_key = load_private_key(key)
+    if algorithm is None:
+        cache_key: Hashable = ("default", hash_algorithm)
+    else:
+        cache_key = bytes(algorithm) if isinstance(algorithm, (bytes, bytearray)) else bytes(algorithm.dump())
+    made = private_key._signers.get(cache_key)
+    if made is not None:
+        return made
     if private_key.algorithm in _EDDSA_NAMES:
         raise UnsupportedError(
             f"{_EDDSA_NAMES[private_key.algorithm]} signatures are not supported by the oscrypto engine"
@@ -1005,6 +1022,7 @@ def signer(key: object, algorithm: Optional[Any] = None, hash_algorithm: str = "
         except Exception as exc:
             raise BackendError(f"{engine} could not produce the {label} signature: {exc}") from exc
 
+    private_key._signers[cache_key] = sign_data
     return sign_data
 
 

@@ -1084,25 +1084,67 @@ def test_fast_signer_declines_what_it_does_not_do(
         raise ValueError("differs")
 
     monkeypatch.setattr(_oscrypto_compat, "_self_test", broken)
+    crypto.clear_key_cache()  # the self-test runs once per key: forget that this one passed
+    rsa_key = crypto.load_private_key(keyfiles["rsa"].private)  # and a new key object, no signers yet
     assert _oscrypto_compat.fast_signer(rsa_key._engine, "pkcs1v15", "sha256") is None
     assert crypto.sign(rsa_key, DATA) == _oscrypto_signature(rsa_key, DATA, "pkcs1v15", "sha256")
+    crypto.clear_key_cache()
 
 
 def test_signer_reports_libcrypto_failures_as_backend_errors(keyfiles: Dict[str, KeyFiles],
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    key = crypto.load_private_key(keyfiles["p256"].private)
-
     def failing(data: bytes) -> bytes:
         raise OSError("EVP_PKEY_sign failed")
 
+    def fresh_key() -> crypto.PrivateKey:  # signers are kept per key object: a new one makes a new signer
+        crypto.clear_key_cache()
+        return crypto.load_private_key(keyfiles["p256"].private)
+
     monkeypatch.setattr(_oscrypto_compat, "fast_signer", lambda *args: failing)
     with pytest.raises(BackendError, match="libcrypto could not produce"):
-        crypto.signer(key)(DATA)
+        crypto.signer(fresh_key())(DATA)
     monkeypatch.setattr(_oscrypto_compat, "fast_signer", lambda *args: None)
     asymmetric, _ = _oscrypto_compat.load_oscrypto()
     monkeypatch.setattr(asymmetric, "ecdsa_sign", failing)
     with pytest.raises(BackendError, match="oscrypto could not produce"):
-        crypto.signer(key)(DATA)
+        crypto.signer(fresh_key())(DATA)
+    crypto.clear_key_cache()
+
+
+def test_signers_and_self_tests_are_made_once_per_key(
+    keyfiles: Dict[str, KeyFiles], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One-shot callers (crypto.sign, ResponseBuilder.sign: a response per request) got a new
+    signer, and so the fast path's two-signature self-test, for every message: 3x slower signing.
+    The signer is kept with the key, the self-test result with the key material."""
+    from ocspkit.testing import TestPKI
+
+    pki = TestPKI("ec")  # made first: issuing its certificates signs with its CA keys
+    leaf = pki.issue_leaf()
+    runs: List[str] = []
+    real = _oscrypto_compat._self_test
+
+    def counted(sign: Any, engine_key: Any, scheme: str, hash_algorithm: str) -> None:
+        runs.append(scheme)
+        real(sign, engine_key, scheme, hash_algorithm)
+
+    monkeypatch.setattr(_oscrypto_compat, "_self_test", counted)
+    crypto.clear_key_cache()
+    key = crypto.load_private_key(keyfiles["rsa"].private)
+    assert crypto.signer(key) is crypto.signer(key) is crypto.signer(keyfiles["rsa"].private)
+    for _ in range(5):
+        crypto.sign(key, DATA)
+    for _ in range(5):
+        ocspkit.ResponseBuilder().add_response(leaf.cert_id(), "good").sign(pki.responder.private_key,
+                                                                           pki.responder.certificate)
+    # The same key material in a new key object: a new signer, but no new self-test.
+    again = crypto.PrivateKey(key.asn1, key._engine)
+    assert crypto.signer(again) is not crypto.signer(key)
+    expected = ["pkcs1v15", "ecdsa"] if crypto.backend_info()["fast_signing"] else []
+    assert runs == expected
+    signature = crypto.sign(again, DATA)
+    pyca_verify(keyfiles["rsa"].pyca_public(), signature, DATA, "sha256", False)
+    crypto.clear_key_cache()
 
 
 def test_signer_from_many_threads(keyfiles: Dict[str, KeyFiles]) -> None:
