@@ -99,7 +99,7 @@ _REG_NAME = re.compile(r"[A-Za-z0-9._~-]+")
 _PORT = re.compile(r"[0-9]{1,5}")
 # RFC 9110 5.6.2: a header name is a token.
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-_CONTENT_LENGTH = re.compile(r"[0-9]+")
+_CONTENT_LENGTH = re.compile(r"[0-9]{1,18}")  # RFC 9110 8.6; 19 digits and more exceed any size limit
 # Headers a caller may not set: they frame the message, which is this module's job.
 _RESERVED_HEADERS = ("content-length", "transfer-encoding", "connection")
 
@@ -355,7 +355,9 @@ def _declared_length(pairs: Sequence[Tuple[str, str]], label: str, status: int) 
         return None
     # RFC 9112 6.3: differing or malformed lengths make the framing unrecoverable.
     if len(lengths) != 1 or not all(_CONTENT_LENGTH.fullmatch(n) for n in lengths):
-        raise TransportError(f"{label}: invalid Content-Length {', '.join(sorted(lengths))}", http_status=status)
+        shown = ", ".join(sorted(lengths))
+        shown = shown if len(shown) <= 60 else f"{shown[:60]}... ({len(shown)} characters)"
+        raise TransportError(f"{label}: invalid Content-Length {shown}", http_status=status)
     return int(lengths.pop())
 
 

@@ -383,6 +383,8 @@ def test_classify_reply_accepts(headers: Any, body: bytes) -> None:
         (200, {"Content-Type": OCSP_TYPE, "Content-Length": "4"}, DER, 100, "Content-Length is 4 but"),
         (200, {"Content-Type": OCSP_TYPE, "Content-Length": "101"}, b"x" * 101, 100, "101 bytes, over the limit"),
         (200, {"Content-Type": OCSP_TYPE, "Content-Length": "99999999999"}, DER, 100, "over the limit"),
+        # Past Python's 4300-digit int() limit: refused, not a ValueError, and not echoed whole.
+        (200, {"Content-Type": OCSP_TYPE, "Content-Length": "9" * 5000}, DER, 100, "... (5000 characters)"),
         (200, {"Content-Type": OCSP_TYPE}, b"x" * 101, 100, "over the limit of 100"),
         (200, {"Content-Type": OCSP_TYPE, "Transfer-Encoding": "gzip, chunked"}, DER, 100, "Transfer-Encoding"),
         (200, {"Content-Type": OCSP_TYPE, "Content-Encoding": "gzip"}, DER, 100, "Content-Encoding gzip"),
@@ -1393,11 +1395,12 @@ def test_post_matches_what_openssl_sends(openssl_bin: str, openssl_pki: OpenSSLP
         assert header(ours.partition(b"\r\n\r\n")[0], "Host") == f"127.0.0.1:{server.port}"
 
 
-def test_check_certificate_example_runs_offline() -> None:
+def test_check_certificate_example_runs_offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """The example's demo (its own responder thread) runs in-process too, for coverage."""
     import importlib.util
 
     path = Path(__file__).resolve().parent.parent / "examples" / "check_a_certificate_online.py"
+    monkeypatch.syspath_prepend(str(path.parent))  # its examples/_requirements.py, as when run as a script
     spec = importlib.util.spec_from_file_location("check_a_certificate_online", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

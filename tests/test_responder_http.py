@@ -477,6 +477,16 @@ def test_oversized_body_refused_from_content_length(server: Served, world: World
     assert_serving(server, world)
 
 
+def test_content_length_beyond_any_integer(server: Served, world: World) -> None:
+    # 5000 digits: more than Python turns into an int (sys.get_int_max_str_digits), which made the
+    # threaded server's handler raise ValueError. Every server answers with an HTTP error instead.
+    with connect(server) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/ocsp-request\r\n"
+                     b"Content-Length: " + b"9" * 5000 + b"\r\n\r\n" + b"\x30" * 100)
+        assert read_reply(sock).status in (400, 413)
+    assert_serving(server, world)
+
+
 def test_oversized_body_sent_whole(server: Served, world: World) -> None:
     # A real client pushing 10 MB (with Content-Length, then chunked) still reads the 413, not a reset.
     def chunks() -> Iterator[bytes]:
