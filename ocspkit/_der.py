@@ -18,15 +18,30 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple, TypeVar
 
 from asn1crypto import core
 
+from ._deps import ASN1_ERRORS, asn1_message
+from ._util import int_text, oid_arcs_bounded
 from .errors import OCSPTypeError, ParseError, SignatureError
 
-__all__ = ["Deviation", "first_child", "load_tree", "pem_armor", "tlv_end", "to_der"]
+__all__ = [
+    "Deviation",
+    "PemBlock",
+    "armor_one_line",
+    "first_child",
+    "load_tree",
+    "pem_armor",
+    "pem_block",
+    "received",
+    "tlv_end",
+    "to_der",
+    "unarmor",
+]
 
 
 @dataclass(frozen=True)
@@ -39,9 +54,105 @@ class Deviation:
     offset: Optional[int]
 
 
-_PEM_RE = re.compile(
-    rb"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)\s*-----END \1-----", re.DOTALL
-)
+class PemBlock(NamedTuple):
+    """Where a PEM block (RFC 7468 2) lies in the input: its label, the start of its BEGIN line,
+    its body (between the two lines) and the end of its END line."""
+
+    label: str
+    start: int
+    body_start: int
+    body_end: int
+    end: int
+
+
+_BEGIN = b"-----BEGIN "
+_DASHES = b"-----"
+_PEM_LABEL = re.compile(rb"[A-Z0-9 ]+")
+
+
+def pem_block(data: bytes, wanted: Callable[[str], bool] = lambda label: True) -> Optional[PemBlock]:
+    """The first PEM block of ``data`` whose label is ``wanted``, or None. BEGIN lines with a
+    malformed label or a label not wanted are skipped; the first wanted one decides: without its
+    END line, the result is None.
+
+    Linear in ``len(data)``: each BEGIN line, and the end of its label, is found by a str.find
+    that starts where the previous one stopped, and the END line by one more find. (A regular
+    expression pairing the two lines with a backreference re-scanned the rest of the input from
+    every BEGIN line: quadratic, 4 s for 84 KB of BEGIN lines without END lines.)
+    """
+    pos = 0
+    while True:
+        start = data.find(_BEGIN, pos)
+        if start < 0:
+            return None
+        label_start = start + len(_BEGIN)
+        label_end = data.find(_DASHES, label_start)
+        if label_end < 0:
+            return None
+        raw = data[label_start:label_end]
+        pos = label_end + len(_DASHES)
+        if not _PEM_LABEL.fullmatch(raw) or not wanted(raw.decode("ascii")):
+            continue
+        end_line = b"-----END " + raw + _DASHES
+        body_end = data.find(end_line, pos)
+        if body_end < 0:
+            return None
+        return PemBlock(raw.decode("ascii"), start, pos, body_end, body_end + len(end_line))
+
+
+_UNARMOR_BEGIN = re.compile(rb"(?:---- |-----)BEGIN ([A-Z0-9 ]+)(?: ----|-----)")
+
+
+def unarmor(data: bytes) -> Iterator[Tuple[str, Dict[str, str], bytes]]:
+    """Each PEM block of ``data``: (label, headers, DER), as ``asn1crypto.pem.unarmor(data,
+    multiple=True)`` gives them (the same line-by-line reading: text between blocks skipped,
+    "Name: Value" headers, base64 decoded leniently), in time linear in ``len(data)``: asn1crypto
+    appends each base64 line to a bytes object, which copies the body once per line (quadratic:
+    a second for a 2 MB body). Raises ValueError as asn1crypto does (no BEGIN and END line;
+    binascii.Error for bad base64)."""
+    state = "trash"
+    label = ""
+    headers: Dict[str, str] = {}
+    body: List[bytes] = []
+    found_start = found_end = False
+    for line in data.splitlines(False):
+        if not line:
+            continue
+        if state == "trash":
+            begin = _UNARMOR_BEGIN.match(line)
+            if begin is None:
+                continue
+            label = begin.group(1).decode("ascii")
+            found_start = True
+            state = "headers"
+            continue
+        if state == "headers":
+            if b":" not in line:
+                state = "body"
+            else:
+                name, value = line.decode("ascii").split(":", 1)
+                headers[name] = value.strip()
+                continue
+        if line[0:5] in (b"-----", b"---- "):
+            yield label, headers, base64.b64decode(b"".join(body))
+            state = "trash"
+            headers = {}
+            body = []
+            found_end = True
+            continue
+        body.append(line)
+    if not found_start or not found_end:
+        raise ValueError("no PEM block (BEGIN and END lines) found")
+
+
+def armor_one_line(label: str, headers: Dict[str, str], der: bytes) -> bytes:
+    """A PEM block with its base64 on one line: what :func:`unarmor` read, for readers that
+    (like asn1crypto's) take time quadratic in the number of base64 lines."""
+    lines = [f"-----BEGIN {label}-----"] + [f"{name}: {value}" for name, value in headers.items()]
+    if headers:
+        lines.append("")
+    lines += [base64.b64encode(der).decode("ascii"), f"-----END {label}-----", ""]
+    return "\n".join(lines).encode("ascii")
 
 
 def to_der(data: Any, labels: Tuple[str, ...], what: str) -> bytes:
@@ -61,14 +172,15 @@ def to_der(data: Any, labels: Tuple[str, ...], what: str) -> bytes:
     stripped = raw.lstrip()
     if not stripped.startswith(b"-----BEGIN"):
         return raw
-    match = _PEM_RE.search(stripped)
-    if match is None:
+    block = pem_block(stripped)
+    if block is None:
         raise ParseError(f"malformed PEM: no matching END line for the BEGIN line of the {what}")
-    label = match.group(1).decode("ascii")
+    label = block.label
     if label not in labels:
         raise ParseError(f"PEM block is labelled {label!r}, expected {' or '.join(labels)}")
-    body = re.sub(rb"\s+", b"", match.group(2))
-    if b":" in match.group(2):
+    text = stripped[block.body_start : block.body_end]
+    body = re.sub(rb"\s+", b"", text)
+    if b":" in text:
         raise ParseError("encrypted or annotated PEM headers are not supported for OCSP messages")
     try:
         return base64.b64decode(body, validate=True)
@@ -106,13 +218,37 @@ _GENERALIZED_TIME_DER = re.compile(rb"\d{14}(\.\d*[1-9])?Z")
 _UTC_TIME_DER = re.compile(rb"\d{12}Z")
 
 Critical = Callable[[Any, str], None]
+_T = TypeVar("_T")
 
 
 class _Walker:
-    def __init__(self, strict: bool, on_extension: Optional[Critical]) -> None:
+    def __init__(self, strict: bool, on_extension: Optional[Critical], what: str = "value") -> None:
         self.strict = strict
         self.on_extension = on_extension
+        self.what = what
         self.deviations: List[Deviation] = []
+
+    def read(self, get: Callable[[], _T], path: str, offset: Optional[int]) -> _T:
+        """One read into asn1crypto (child access, ``.chosen``, iteration, ``.native``, ``.dump()``:
+        each may parse bytes lazily). What asn1crypto raises there (ASN1_ERRORS) is malformed
+        input, a ParseError at ``path`` / ``offset``; only these reads are wrapped, so an error of
+        the walk's own code propagates as the bug it is. RecursionError goes up to load_tree."""
+        try:
+            return get()
+        except RecursionError:
+            raise
+        except ASN1_ERRORS as exc:
+            raise ParseError(f"malformed {self.what}: {asn1_message(exc)}", path=path, offset=offset) from None
+
+    def length(self, value: Any, path: str, offset: int) -> int:
+        """:func:`_encoded_length`, which reads ``.chosen`` of a CHOICE, through :meth:`read`."""
+        return self.read(lambda: _encoded_length(value), path, offset)
+
+    def native(self, value: Any, path: str, offset: int) -> Any:
+        return self.read(lambda: value.native, path, offset)
+
+    def field(self, value: Any, name: str, path: str, offset: int) -> Any:
+        return self.read(lambda: value[name], path, offset)
 
     def deviate(self, code: str, message: str, path: str, offset: Optional[int]) -> None:
         if self.strict:
@@ -158,7 +294,7 @@ class _Walker:
                 length = length_octet
             if not value._trailer:
                 # An EXPLICIT tag wraps exactly one value: what follows this header must fill it.
-                remaining = _encoded_length(value) - pos
+                remaining = self.length(value, path, offset) - pos
                 if length != remaining:
                     raise ParseError(
                         f"{length - remaining} unexpected bytes inside the tag",
@@ -179,7 +315,7 @@ class _Walker:
         if isinstance(value, _PRIMITIVE_ONLY) and value.method == 1:
             self.deviate("constructed_primitive", f"{type(value).__name__} in constructed form", path, offset)
         if isinstance(value, core.Choice):
-            chosen = value.chosen
+            chosen = self.read(lambda: value.chosen, path, offset)
             self.walk(chosen, f"{path}.{value.name}", content_offset)
             return
         if isinstance(value, core.Sequence):
@@ -206,11 +342,22 @@ class _Walker:
             parsed = value._parsed[0]
             self.walk(parsed, f"{path}.parsed", content_offset + skip)
             used = skip + _encoded_length(parsed)
-            if value.method == 0 and used != len(value.contents or b""):
+            if value.method == 0:
+                available = len(value.contents or b"")
+                where = content_offset + used
+            else:
+                # The constructed form (BER, X.690 8.7.3.2 / 8.6.3): the value is its segments'
+                # contents joined (each BIT STRING segment without its unused-bits octet), which
+                # is what asn1crypto parsed. One rule for both forms: the value fills it exactly
+                # (RFC 6960 4.2.1: responseBytes.response holds the DER of one BasicOCSPResponse).
+                used -= skip
+                available = len(bytes(value))
+                where = offset
+            if used != available:
                 raise ParseError(
-                    f"{len(value.contents) - used} unexpected bytes after the value inside the {type(value).__name__}",
+                    f"{available - used} unexpected bytes after the value inside the {type(value).__name__}",
                     path=path,
-                    offset=content_offset + used,
+                    offset=where,
                 )
             return
         self.check_primitive(value, path, offset)
@@ -222,15 +369,15 @@ class _Walker:
         # parameters written as 30 00).
         end = content_offset + len(value.contents or b"")
         for name, params in _fields_of(value):
-            child = value[name]
             child_path = f"{path}.{name}" if path else name
+            child = self.field(value, name, child_path, pos)
             if isinstance(child, core.Void) or getattr(child, "_header", None) is None:
                 continue
-            if params and "default" in params and child.native == params["default"]:
+            if params and "default" in params and self.native(child, child_path, pos) == params["default"]:
                 self.deviate(
                     "explicit_default", f"DEFAULT value of {name} encoded explicitly", child_path, pos
                 )
-            length = _encoded_length(child)
+            length = self.length(child, child_path, pos)
             self.walk(child, child_path, pos)
             pos += length
         if pos != end:
@@ -245,18 +392,21 @@ class _Walker:
 
     def walk_sequence_of(self, value: Any, path: str, content_offset: int) -> None:
         pos = content_offset
-        for index, child in enumerate(value):
-            length = _encoded_length(child)
-            self.walk(child, f"{path}[{index}]", pos)
+        for index, child in enumerate(self.read(lambda: list(value), path, content_offset)):
+            child_path = f"{path}[{index}]"
+            length = self.length(child, child_path, pos)
+            self.walk(child, child_path, pos)
             pos += length
 
     def walk_set_of(self, value: Any, path: str, content_offset: int) -> None:
         pos = content_offset
         encodings = []
-        for index, child in enumerate(value):
-            length = _encoded_length(child)
-            encodings.append(child.dump())
-            self.walk(child, f"{path}[{index}]", pos)
+        for index, child in enumerate(self.read(lambda: list(value), path, content_offset)):
+            child_path = f"{path}[{index}]"
+            length = self.length(child, child_path, pos)
+            # As received: dump() would re-encode an indefinite-length element (see received).
+            encodings.append(self.read(functools.partial(received, child), child_path, pos))
+            self.walk(child, child_path, pos)
             pos += length
         if encodings != sorted(encodings):
             self.deviate("set_not_sorted", "SET OF elements not in DER order", path, content_offset)
@@ -285,7 +435,7 @@ class _Walker:
                 number = int.from_bytes(contents, "big", signed=True)
                 if number not in value._map:
                     raise ParseError(
-                        f"undefined {type(value).__name__} value {number}", path=path, offset=offset
+                        f"undefined {type(value).__name__} value {int_text(number)}", path=path, offset=offset
                     )
         elif isinstance(value, core.Boolean):
             if len(contents) != 1:
@@ -303,6 +453,10 @@ class _Walker:
             for i, b in enumerate(contents):
                 if b == 0x80 and (i == 0 or not contents[i - 1] & 0x80):
                     raise ParseError("OBJECT IDENTIFIER arc not minimally encoded", path=path, offset=offset)
+            if not oid_arcs_bounded(contents):
+                # X.690 8.19.2 sets no bound, but an arc has to be printed in decimal (asn1crypto's
+                # dotted form, every printer): beyond 2048 bits that is refused, not truncated.
+                raise ParseError("OBJECT IDENTIFIER arc of more than 2048 bits", path=path, offset=offset)
         elif isinstance(value, (core.BitString, core.OctetBitString)):
             self.check_primitive_bits(value, path, offset)
         elif isinstance(value, core.GeneralizedTime):
@@ -311,7 +465,7 @@ class _Walker:
         elif isinstance(value, core.UTCTime) and not _UTC_TIME_DER.fullmatch(contents):
             self.deviate("time_not_der", f"UTCTime {contents!r} is not YYMMDDHHMMSSZ", path, offset)
         # Decode the value once so that any lazy decoding error surfaces here.
-        native = value.native
+        native = self.native(value, path, offset)
         if isinstance(value, core.AbstractTime) and not isinstance(native, _dt.datetime):
             raise ParseError(f"time {contents!r} is outside the datetime range", path=path, offset=offset)
 
@@ -328,6 +482,26 @@ def _encoded_length(value: Any) -> int:
         # asn1crypto keeps an untagged CHOICE's header on the chosen alternative.
         return len(value._header) + _encoded_length(value.chosen) + len(value._trailer or b"")
     return len(value._header) + len(value.contents or b"") + len(value._trailer or b"")
+
+
+def received(value: Any) -> bytes:
+    """The encoding of a parsed asn1crypto value exactly as received.
+
+    asn1crypto's ``dump()`` re-encodes every value whose length is indefinite (X.690 8.1.3.6)
+    from its native value: the bytes change (a signature over them no longer verifies, design
+    principle 3), and a value it cannot write back raises a bare ValueError (a GeneralizedTime
+    without "Z" reads as a naive datetime: "Must be timezone aware"). Views, printers and
+    verification take the bytes of parsed values from here; a value built in memory (never
+    received, no header yet) is dumped.
+    """
+    header: Optional[bytes] = getattr(value, "_header", None)
+    if header is None:
+        return bytes(value.dump())
+    trailer = bytes(value._trailer or b"")
+    if isinstance(value, core.Choice):
+        # asn1crypto keeps an untagged CHOICE's header on the chosen alternative.
+        return header + received(value.chosen) + trailer
+    return header + bytes(value.contents or b"") + trailer
 
 
 def tlv_end(data: bytes, offset: int, depth: int = 0) -> int:
@@ -384,17 +558,20 @@ def load_tree(
     """
     if not der:
         raise ParseError(f"empty input where a {spec.__name__} was expected", offset=0)
-    walker = _Walker(strict, on_extension)
+    walker = _Walker(strict, on_extension, spec.__name__)
     try:
         tree = spec.load(der, strict=True)
-        walker.walk(tree, "", 0)
-    except ParseError:
-        raise
     except RecursionError:
         raise ParseError(f"{spec.__name__} nested too deeply") from None
-    except Exception as exc:  # asn1crypto raises ValueError, TypeError, KeyError, ... on hostile input
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        raise ParseError(f"malformed {spec.__name__}: {message}") from None
+    except ASN1_ERRORS as exc:
+        raise ParseError(f"malformed {spec.__name__}: {asn1_message(exc)}") from None
+    try:
+        # The walk's reads into asn1crypto turn its errors into ParseError themselves (_Walker.read);
+        # anything else raised in there is an ocspkit bug and propagates.
+        walker.walk(tree, "", 0)
+    except RecursionError:
+        # Hostile nesting: the walk recurses once per level, and so do asn1crypto's reads below it.
+        raise ParseError(f"{spec.__name__} nested too deeply") from None
     return tree, walker.deviations
 
 

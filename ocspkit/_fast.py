@@ -26,6 +26,8 @@ import re
 import threading
 from typing import Any, Dict, Optional, Tuple
 
+from ._der import received
+from ._util import oid_arcs_bounded
 from .errors import OCSPError, OCSPTypeError, OCSPValueError
 
 __all__ = [
@@ -133,8 +135,9 @@ def to_datetime(raw: bytes) -> _dt.datetime:
 
 
 def object_identifier_ok(d: bytes, s: int, e: int) -> bool:
-    """Whether OBJECT IDENTIFIER contents ``d[s:e]`` are well formed (X.690 8.19.2)."""
-    if e == s or d[e - 1] & 0x80:
+    """Whether OBJECT IDENTIFIER contents ``d[s:e]`` are well formed (X.690 8.19.2) and each arc
+    printable (:func:`ocspkit._util.oid_arcs_bounded`), as the general walk requires."""
+    if e == s or d[e - 1] & 0x80 or not oid_arcs_bounded(d[s:e]):
         return False
     previous = 0
     for i in range(s, e):
@@ -344,8 +347,8 @@ class CertFacts:
 
     def __init__(self, cert: Any) -> None:
         tbs = cert["tbs_certificate"]
-        self.der = bytes(cert.dump())
-        self.subject_der = bytes(tbs["subject"].dump())
+        self.der = received(cert)
+        self.subject_der = received(tbs["subject"])
         self.serial_number: int = tbs["serial_number"].native
         self.key_bits = bytes(tbs["subject_public_key_info"]["public_key"].contents[1:])
         self._issuer_hashes: Dict[str, Tuple[bytes, bytes]] = {}

@@ -71,8 +71,9 @@ import sys
 import threading
 import weakref
 from types import CodeType, ModuleType
-from typing import Any, Callable, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
+from ._deps import FFI_ERRORS, engine_error_types
 from .errors import BackendError
 
 __all__ = [
@@ -240,7 +241,7 @@ def load_oscrypto() -> Tuple[ModuleType, ModuleType]:
             raise BackendError(
                 f"oscrypto could not be imported: {type(exc).__name__}: {exc}; {_patch_state()}"
             ) from exc
-        except Exception as exc:  # LibraryNotFoundError, OSError, FFIEngineError, ...
+        except engine_error_types() as exc:  # LibraryNotFoundError, OSError, FFIEngineError, ...
             raise BackendError(
                 f"oscrypto could not load the system libcrypto: {type(exc).__name__}: {exc}; {_patch_state()}"
             ) from exc
@@ -366,7 +367,8 @@ def derive_public_key_info(private_key_info: Any) -> Any:
     engine_key = asymmetric.PrivateKey(evp_pkey, private_key_info)
     try:
         return engine_key.public_key.asn1
-    except Exception:  # an OSError from libcrypto: report "cannot derive"
+    except engine_error_types() as exc:  # an OSError from libcrypto: report "cannot derive"
+        logger.debug("libcrypto cannot derive the public key: %s: %s", type(exc).__name__, exc)
         return None
 
 
@@ -417,11 +419,7 @@ def _fast_signing_library() -> Any:
     where fast signing does not apply (not OpenSSL >= 3, turned off, or the symbols missing)."""
     if _FAST_SIGNING:
         return _FAST_SIGNING[0]
-    library = None
-    try:
-        library = _load_fast_signing_library()
-    except Exception as exc:  # any failure means the plain oscrypto path, said once
-        logger.debug("fast signing unavailable: %s", exc)
+    library = _load_fast_signing_library()
     _FAST_SIGNING.append(library)
     return library
 
@@ -440,25 +438,32 @@ def _load_fast_signing_library() -> Any:
     path = getattr(module, "libcrypto_path", None)
     if not path:
         return None
-    lib = ctypes.CDLL(path)  # the library already loaded: dlopen returns the same handle
-    pointer, size_p = ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t)
-    prototypes = {
-        "EVP_get_digestbyname": (pointer, [ctypes.c_char_p]),
-        "EVP_PKEY_CTX_new": (pointer, [pointer, pointer]),
-        "EVP_PKEY_CTX_free": (None, [pointer]),
-        "EVP_PKEY_sign_init": (ctypes.c_int, [pointer]),
-        "EVP_PKEY_CTX_set_signature_md": (ctypes.c_int, [pointer, pointer]),
-        "EVP_PKEY_CTX_set_rsa_padding": (ctypes.c_int, [pointer, ctypes.c_int]),
-        "EVP_PKEY_CTX_set_rsa_pss_saltlen": (ctypes.c_int, [pointer, ctypes.c_int]),
-        "EVP_PKEY_get_size": (ctypes.c_int, [pointer]),
-        "EVP_PKEY_sign": (ctypes.c_int, [pointer, ctypes.c_char_p, size_p, ctypes.c_char_p, ctypes.c_size_t]),
-        "ERR_get_error": (ctypes.c_ulong, []),
-    }
-    for name, (restype, argtypes) in prototypes.items():
-        function = getattr(lib, name)  # AttributeError: a libcrypto without it (checked above)
+    try:
+        lib = ctypes.CDLL(path)  # the library already loaded: dlopen returns the same handle
+        functions = [(getattr(lib, name), prototype) for name, prototype in _PROTOTYPES.items()]
+    except FFI_ERRORS as exc:  # no such library, or a symbol it lacks: the plain oscrypto path, said once
+        logger.debug("fast signing unavailable: %s: %s", type(exc).__name__, exc)
+        return None
+    for function, (restype, argtypes) in functions:
         function.restype = restype
         function.argtypes = argtypes
     return lib
+
+
+_POINTER, _SIZE_P = ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t)
+# The libcrypto functions fast_signer calls: (restype, argtypes).
+_PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
+    "EVP_get_digestbyname": (_POINTER, [ctypes.c_char_p]),
+    "EVP_PKEY_CTX_new": (_POINTER, [_POINTER, _POINTER]),
+    "EVP_PKEY_CTX_free": (None, [_POINTER]),
+    "EVP_PKEY_sign_init": (ctypes.c_int, [_POINTER]),
+    "EVP_PKEY_CTX_set_signature_md": (ctypes.c_int, [_POINTER, _POINTER]),
+    "EVP_PKEY_CTX_set_rsa_padding": (ctypes.c_int, [_POINTER, ctypes.c_int]),
+    "EVP_PKEY_CTX_set_rsa_pss_saltlen": (ctypes.c_int, [_POINTER, ctypes.c_int]),
+    "EVP_PKEY_get_size": (ctypes.c_int, [_POINTER]),
+    "EVP_PKEY_sign": (ctypes.c_int, [_POINTER, ctypes.c_char_p, _SIZE_P, ctypes.c_char_p, ctypes.c_size_t]),
+    "ERR_get_error": (ctypes.c_ulong, []),
+}
 
 
 def _address(engine_pointer: Any) -> int:
@@ -491,8 +496,8 @@ def fast_signer(engine_key: Any, scheme: str, hash_algorithm: str) -> Optional[C
         if tested not in _SELF_TESTED:
             _self_test(sign, engine_key, scheme, hash_algorithm)
             _SELF_TESTED.add(tested)
-    except Exception as exc:  # whatever went wrong: oscrypto signs
-        logger.debug("fast signing not used for this key: %s", exc)
+    except (*FFI_ERRORS, *engine_error_types()) as exc:  # libcrypto or oscrypto refused: oscrypto signs
+        logger.debug("fast signing not used for this key: %s: %s", type(exc).__name__, exc)
         return None
     return sign
 

@@ -10,6 +10,9 @@ from .errors import OCSPTypeError, OCSPValueError, ParseError
 __all__ = [
     "HASH_NAMES",
     "hash_name",
+    "int_json",
+    "int_text",
+    "oid_arcs_bounded",
     "parse_serial",
     "serial_text",
     "to_generalized_time",
@@ -40,6 +43,47 @@ def hash_name(algorithm: Any) -> str:
     """The hash name of an asn1crypto DigestAlgorithm: ``sha1``, ..., or the dotted OID if unknown."""
     native = str(algorithm["algorithm"].native)
     return HASH_NAMES.get(native, native)
+
+
+# Python refuses to turn an int of more than sys.get_int_max_str_digits() decimal digits into text
+# (ValueError; 4300 by default, CVE-2020-10735), and the limit can be lowered to 640 but no further
+# (sys.int_info.str_digits_check_threshold). An INTEGER from the wire has any size (a 5000-octet
+# serial number), so every place that prints one goes through int_text: decimal up to 2048 bits
+# (617 digits, within any limit Python allows), beyond that the first octets in hex and the size.
+_DECIMAL_BITS = 2048
+_SHOWN_OCTETS = 16
+
+
+def int_text(value: int) -> str:
+    """Text of an integer from untrusted input, bounded: decimal when it has at most 2048 bits,
+    else ``0x`` and its first 16 octets in hex, cut short and saying so
+    (``0x7F11...11... (5000-octet integer, truncated)``). Never raises."""
+    magnitude = abs(value)
+    if magnitude.bit_length() <= _DECIMAL_BITS:
+        return str(value)
+    size = (magnitude.bit_length() + 7) // 8
+    head = (magnitude >> (8 * (size - _SHOWN_OCTETS))).to_bytes(_SHOWN_OCTETS, "big").hex().upper()
+    return f"{'-' if value < 0 else ''}0x{head}... ({size}-octet integer, truncated)"
+
+
+def oid_arcs_bounded(contents: bytes) -> bool:
+    """Whether every subidentifier of OBJECT IDENTIFIER contents (X.690 8.19.2) has at most
+    2048 bits: asn1crypto gives OIDs in dotted decimal (``.dotted``, ``.native``), which raises
+    ValueError beyond Python's int-to-str limit (see :func:`int_text`)."""
+    start = 0
+    for index, octet in enumerate(contents):
+        if not octet & 0x80:
+            bits = 7 * (index - start) + (contents[start] & 0x7F).bit_length()
+            if bits > _DECIMAL_BITS:
+                return False
+            start = index + 1
+    return True
+
+
+def int_json(value: int) -> Optional[int]:
+    """An integer from untrusted input as a JSON number, or None beyond 2048 bits (which
+    ``json.dumps`` could not write, see :func:`int_text`)."""
+    return value if abs(value).bit_length() <= _DECIMAL_BITS else None
 
 
 def utc_from_asn1(value: Any, path: str) -> Optional[_dt.datetime]:

@@ -36,6 +36,9 @@ from typing import Any, Callable, Dict, Hashable, Iterable, List, Optional, Tupl
 from asn1crypto import algos, core, keys, pem, x509
 
 from . import _oscrypto_compat
+from ._deps import ASN1_ERRORS, engine_error_types, pyca_error_types
+from ._der import armor_one_line, pem_block, unarmor
+from ._util import int_text
 from .errors import BackendError, OCSPTypeError, OCSPValueError, ParseError, SignatureError, UnsupportedError
 
 __all__ = [
@@ -156,23 +159,23 @@ def _key_properties(info: Any, what: str) -> Tuple[str, int, Optional[str]]:
     """``(algorithm, bit_size, curve)`` of an asn1crypto PrivateKeyInfo / PublicKeyInfo."""
     try:
         name = info.algorithm
-    except Exception as exc:
+    except ASN1_ERRORS as exc:
         raise ParseError(f"malformed {what}: {exc}") from exc
     if name in _EDDSA_NAMES:
         return name, _EDDSA_BITS[name], None
     if name not in ("rsa", "rsassa_pss", "ec", "dsa"):
         raise UnsupportedError(f"{what}s of type {name} cannot be used for signatures")
+    curve: Optional[str] = None
     try:
         if name == "ec":
-            kind, curve = info.curve
+            kind, named = info.curve
             if kind != "named":
                 raise UnsupportedError(f"EC {what}s with {kind} curve parameters are not supported")
-            return "ec", int(info.bit_size), str(curve)
-        return ("rsa" if name == "rsassa_pss" else name), int(info.bit_size), None
-    except UnsupportedError:
-        raise
-    except Exception as exc:
+            curve = str(named)
+        bit_size = int(info.bit_size)
+    except ASN1_ERRORS as exc:  # keys.PublicKeyInfo.curve / .bit_size on parameters or keys it cannot read
         raise UnsupportedError(f"cannot use this {name} {what}: {exc}") from exc
+    return ("rsa" if name == "rsassa_pss" else name), bit_size, curve
 
 
 class PublicKey(_Frozen):
@@ -421,9 +424,10 @@ def _private_from_info(info: Any, public_info: Any = None) -> PrivateKey:
     # Every source form ends here, so one key reached through different forms (a path, its
     # bytes, the PrivateKeyInfo) is loaded into the engine only once.
     try:
-        token = _token("private-der", info.dump())
-    except Exception as exc:
+        der = info.dump()
+    except ASN1_ERRORS as exc:
         raise ParseError(f"malformed private key: {exc}") from exc
+    token = _token("private-der", der)
     cached = _cache_get(token)
     if cached is None:
         cached = _load_private_info(info, public_info)
@@ -438,20 +442,28 @@ def _load_private_info(info: Any, public_info: Any) -> PrivateKey:
     return PrivateKey(info, _engine_key("private key", info, algorithm), public_info)
 
 
-# A PEM private key block of any kind (PKCS#8, encrypted PKCS#8, traditional RSA/EC/DSA).
-_KEY_BLOCK = re.compile(rb"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----.*?-----END \1-----\s*", re.DOTALL)
+# The label of a PEM private key block of any kind (PKCS#8, encrypted PKCS#8, traditional
+# RSA/EC/DSA). The block is found by _der.pem_block, in time linear in the input.
+_KEY_LABEL = re.compile(r"(?:[A-Z0-9]+ )*PRIVATE KEY")
 
 
 def _private_from_bytes(data: bytes, password: Optional[bytes], origin: str) -> PrivateKey:
     _, keys_module = _engine()
-    # A PEM file may hold certificates beside the key, in any order (openssl's -rsigner both.pem):
-    # the key is its first private key block.
-    match = _KEY_BLOCK.search(data) if b"-----BEGIN" in data else None
-    if match is not None:
-        data = match.group(0)
+    if pem.detect(data):
+        # A PEM file may hold certificates beside the key, in any order (openssl's -rsigner
+        # both.pem): the key is its first private key block (else the engine refuses the first
+        # block). The engine reads PEM with asn1crypto, in time quadratic in the number of base64
+        # lines: it gets the block as read here (in linear time), its base64 on one line.
+        block = pem_block(data, lambda label: _KEY_LABEL.fullmatch(label) is not None)
+        if block is not None:
+            data = data[block.start : block.end]
+        try:
+            data = armor_one_line(*next(unarmor(data)))
+        except ValueError as exc:  # no BEGIN and END line, or bad base64 (binascii.Error)
+            raise ParseError(f"cannot parse the private key{origin}: malformed PEM: {exc}") from None
     try:
         info = keys_module.parse_private(data, password)
-    except Exception as exc:  # ValueError, TypeError, OSError, asn1crypto errors, ...
+    except engine_error_types() as exc:
         if _looks_encrypted(data):
             reason = "a password is required"
             if password is not None:
@@ -467,7 +479,7 @@ def _looks_encrypted(data: bytes) -> bool:
     try:
         encrypted = keys.EncryptedPrivateKeyInfo.load(data, strict=True)
         encrypted.native  # noqa: B018
-    except Exception:
+    except ASN1_ERRORS:
         return False
     return True
 
@@ -485,12 +497,12 @@ def _private_from_pyca(obj: Any) -> PrivateKey:
             public_der = obj.public_key().public_bytes(
                 encoding=ser.Encoding.DER, format=ser.PublicFormat.SubjectPublicKeyInfo
             )
-    except Exception as exc:
+    except pyca_error_types() as exc:
         raise UnsupportedError(f"cannot export the {type(obj).__name__} private key: {exc}") from exc
     public_info = keys.PublicKeyInfo.load(public_der) if public_der is not None else None
     try:
         info = keys.PrivateKeyInfo.load(der)
-    except Exception as exc:
+    except ASN1_ERRORS as exc:
         raise ParseError(f"cannot parse the exported {type(obj).__name__}: {exc}") from exc
     return _private_from_info(info, public_info)
 
@@ -562,9 +574,10 @@ def _public_from_info(info: Any) -> PublicKey:
     # As for private keys: one SubjectPublicKeyInfo is loaded into the engine only once,
     # whichever form (file, bytes, certificate, PublicKeyInfo) it arrived in.
     try:
-        token = _token("public-der", info.dump())
-    except Exception as exc:
+        der = info.dump()
+    except ASN1_ERRORS as exc:
         raise ParseError(f"malformed public key: {exc}") from exc
+    token = _token("public-der", der)
     cached = _cache_get(token)
     if cached is None:
         cached = _load_public_info(info)
@@ -588,7 +601,7 @@ def _engine_key(kind: str, info: Any, algorithm: str) -> Any:
         return load(info)
     except errors.AsymmetricKeyError as exc:
         raise UnsupportedError(f"oscrypto cannot use this {algorithm} {kind}: {exc}") from exc
-    except Exception as exc:
+    except engine_error_types() as exc:
         raise ParseError(f"cannot load the {algorithm} {kind}: {exc}") from exc
 
 
@@ -596,7 +609,7 @@ def _parse_certificate(der: bytes, origin: str) -> Any:
     try:
         cert = x509.Certificate.load(der, strict=True)
         cert.native  # noqa: B018 -- parse every field now, so malformed input fails here
-    except Exception as exc:
+    except ASN1_ERRORS as exc:
         raise ParseError(f"cannot parse the certificate{origin}: {exc}") from exc
     return cert
 
@@ -605,16 +618,17 @@ def _parse_public_key_info(der: bytes, origin: str) -> Any:
     try:
         info = keys.PublicKeyInfo.load(der, strict=True)
         info.native  # noqa: B018 -- parse every field now, so malformed input fails here
-    except Exception as exc:
+    except ASN1_ERRORS as exc:
         raise ParseError(f"cannot parse the public key{origin}: {exc}") from exc
     return info
 
 
 def _pem_blocks(data: bytes, origin: str) -> List[Tuple[str, bytes]]:
     try:
-        return [(kind, der) for kind, _headers, der in pem.unarmor(data, multiple=True)]
-    except Exception as exc:
+        blocks = list(unarmor(data))  # asn1crypto's pem.unarmor, in linear time
+    except ASN1_ERRORS as exc:  # asn1crypto.pem raises ValueError (and base64's binascii.Error, one)
         raise ParseError(f"malformed PEM{origin}: {exc}") from exc
+    return [(kind, der) for kind, _headers, der in blocks]
 
 
 def _public_info_from_bytes(data: bytes, origin: str) -> Any:
@@ -627,7 +641,7 @@ def _public_info_from_bytes(data: bytes, origin: str) -> Any:
                     rsa = keys.RSAPublicKey.load(der, strict=True)
                     rsa.native  # noqa: B018
                     return keys.PublicKeyInfo.wrap(rsa, "rsa")
-                except Exception as exc:
+                except ASN1_ERRORS as exc:
                     raise ParseError(f"cannot parse the RSA public key{origin}: {exc}") from exc
             if kind in ("CERTIFICATE", "X509 CERTIFICATE"):
                 return _parse_certificate(der, origin).public_key
@@ -648,7 +662,7 @@ def _pyca_der(obj: Any, what: str) -> Tuple[str, bytes]:
             obj = obj.public_key()
         der = obj.public_bytes(encoding=ser.Encoding.DER, format=ser.PublicFormat.SubjectPublicKeyInfo)
         return "public", bytes(der)
-    except Exception as exc:
+    except pyca_error_types() as exc:
         raise UnsupportedError(f"cannot export the {type(obj).__name__} {what}: {exc}") from exc
 
 
@@ -703,7 +717,7 @@ def load_public_key(source: object) -> PublicKey:
     elif isinstance(source, x509.Certificate):
         try:
             info = source.public_key
-        except Exception as exc:
+        except ASN1_ERRORS as exc:
             raise ParseError(f"malformed certificate: {exc}") from exc
     elif hasattr(source, "public_bytes") or hasattr(source, "private_bytes"):
         cached = _object_get("public", source)
@@ -807,7 +821,7 @@ def key_hash(public_key_info: object) -> bytes:
         info = load_public_key(public_key_info).asn1
     try:
         contents = info["public_key"].contents
-    except Exception as exc:
+    except ASN1_ERRORS as exc:
         raise ParseError(f"malformed public key: {exc}") from exc
     if not contents:
         raise ParseError("malformed public key: empty BIT STRING")
@@ -836,8 +850,8 @@ def generate_private_key(algorithm: str = "rsa", *, bit_size: int = 2048, curve:
         else:
             _, private = asymmetric.generate_pair(name, bit_size=bit_size)
     except (ValueError, TypeError):
-        raise
-    except Exception as exc:
+        raise  # oscrypto's argument checks: an invalid size or curve (documented above)
+    except engine_error_types() as exc:
         raise BackendError(f"oscrypto could not generate the {name} key: {exc}") from exc
     return PrivateKey(private.asn1, private)
 
@@ -898,30 +912,38 @@ def signature_algorithm(key: PrivateKey | PublicKey, hash_algorithm: str = "sha2
     return algos.SignedDigestAlgorithm({"algorithm": f"{hash_name}_dsa"})
 
 
-def _check_pss_parameters(parameters: Any) -> Tuple[str, int]:
-    """Validate RFC 4055 RSASSA-PSS-params; return the hash name and the salt length."""
-    if isinstance(parameters, core.Void) or parameters is None:
-        parameters = algos.RSASSAPSSParams({})  # absent: every field takes its default
-    hash_name = parameters["hash_algorithm"]["algorithm"].native
+def _check_pss_parameters(parameters: Any, malformed: type[Exception]) -> Tuple[str, int]:
+    """Validate RFC 4055 RSASSA-PSS-params; return the hash name and the salt length.
+
+    What asn1crypto raises reading them becomes ``malformed``."""
+    try:
+        if isinstance(parameters, core.Void) or parameters is None:
+            parameters = algos.RSASSAPSSParams({})  # absent: every field takes its default
+        hash_name = parameters["hash_algorithm"]["algorithm"].native
+        mgf = parameters["mask_gen_algorithm"]
+        mgf_name = mgf["algorithm"].native
+        # Only MGF1's parameters are an AlgorithmIdentifier (asn1crypto parses them by the OID).
+        mgf_hash = mgf["parameters"]["algorithm"].native if mgf_name == "mgf1" else None
+        salt_length = parameters["salt_length"].native
+        trailer = parameters["trailer_field"].native
+    except ASN1_ERRORS as exc:
+        raise malformed(f"malformed RSASSA-PSS parameters: {exc}") from exc
     if hash_name not in _SIGNING_HASHES:
         raise UnsupportedError(f"RSASSA-PSS with the hash algorithm {hash_name} is not supported")
-    mgf = parameters["mask_gen_algorithm"]
-    mgf_name = mgf["algorithm"].native
     if mgf_name != "mgf1":
         raise UnsupportedError(f"RSASSA-PSS with the mask generation function {mgf_name} is not supported (only MGF1)")
-    mgf_hash = mgf["parameters"]["algorithm"].native
     if mgf_hash != hash_name:
         raise UnsupportedError(
             f"RSASSA-PSS with MGF1 over {mgf_hash} and the message hash {hash_name} is not "
             "supported (the MGF1 hash must equal the message hash)"
         )
-    salt_length = parameters["salt_length"].native
     if not isinstance(salt_length, int) or not 0 <= salt_length <= 1024:
         # RFC 4055 3.1: saltLength INTEGER DEFAULT 20; no key ocspkit signs with fits more.
-        raise UnsupportedError(f"RSASSA-PSS salt length {salt_length} is not supported")
-    trailer = parameters["trailer_field"].native
+        shown = int_text(salt_length) if isinstance(salt_length, int) else salt_length
+        raise UnsupportedError(f"RSASSA-PSS salt length {shown} is not supported")
     if trailer not in ("trailer_field_bc", 1):
-        raise UnsupportedError(f"RSASSA-PSS trailer field {trailer} is not supported (only 1)")
+        shown = int_text(trailer) if isinstance(trailer, int) else trailer
+        raise UnsupportedError(f"RSASSA-PSS trailer field {shown} is not supported (only 1)")
     return str(hash_name), salt_length
 
 
@@ -930,7 +952,7 @@ def _describe(algorithm: Any, malformed: type[Exception]) -> Tuple[str, str, str
     try:
         oid = algorithm["algorithm"]
         name, dotted = oid.native, oid.dotted
-    except Exception as exc:
+    except ASN1_ERRORS as exc:
         raise malformed(f"malformed signature algorithm identifier: {exc}") from exc
     if name in _EDDSA_NAMES:
         return "eddsa", name, "", _EDDSA_NAMES[name]
@@ -939,11 +961,10 @@ def _describe(algorithm: Any, malformed: type[Exception]) -> Tuple[str, str, str
         return scheme, key_algorithm, hash_name, f"{_LABELS[scheme]} with {hash_name}"
     if name == "rsassa_pss":
         try:
-            hash_name = _check_pss_parameters(algorithm["parameters"])[0]
-        except UnsupportedError:
-            raise
-        except Exception as exc:
+            parameters = algorithm["parameters"]
+        except ASN1_ERRORS as exc:
             raise malformed(f"malformed RSASSA-PSS parameters: {exc}") from exc
+        hash_name = _check_pss_parameters(parameters, malformed)[0]
         return "pss", "rsa", hash_name, f"RSASSA-PSS with {hash_name}"
     shown = dotted if name == dotted else f"{dotted} ({name})"
     raise UnsupportedError(f"unsupported signature algorithm {shown}")
@@ -1000,7 +1021,7 @@ def signer(key: object, algorithm: Optional[Any] = None, hash_algorithm: str = "
         raise OCSPValueError(f"a {label} signature needs a {key_algorithm} key, not {private_key!r}")
     if hash_name == "md5":
         raise UnsupportedError("MD5 signatures are not produced (MD5 is accepted for verification)")
-    if scheme == "pss" and _check_pss_parameters(algorithm["parameters"])[1] != _HASH_SIZES[hash_name]:
+    if scheme == "pss" and _check_pss_parameters(algorithm["parameters"], ValueError)[1] != _HASH_SIZES[hash_name]:
         raise UnsupportedError("RSASSA-PSS signatures are produced with a salt as long as the hash only")
     asymmetric, _ = _engine()
     engine_key = private_key._engine
@@ -1017,9 +1038,10 @@ def signer(key: object, algorithm: Optional[Any] = None, hash_algorithm: str = "
             return operation(engine_key, data, hash_name)
 
     def sign_data(data: bytes) -> bytes:
+        payload = bytes(data)
         try:
-            return bytes(produce(bytes(data)))
-        except Exception as exc:
+            return bytes(produce(payload))
+        except engine_error_types() as exc:  # OSError from libcrypto, oscrypto's own errors
             raise BackendError(f"{engine} could not produce the {label} signature: {exc}") from exc
 
     private_key._signers[cache_key] = sign_data
@@ -1037,7 +1059,7 @@ def _description(algorithm: Any) -> Tuple[str, str, str, str, int]:
     else:
         try:
             der = bytes(algorithm.dump())
-        except Exception as exc:
+        except ASN1_ERRORS as exc:
             raise SignatureError(f"malformed signature algorithm identifier: {exc}") from exc
     found = _DESCRIPTIONS.get(der)
     if found is not None:
@@ -1045,10 +1067,10 @@ def _description(algorithm: Any) -> Tuple[str, str, str, str, int]:
     if isinstance(algorithm, (bytes, bytearray)):
         try:
             algorithm = algos.SignedDigestAlgorithm.load(der, strict=True)
-        except Exception as exc:
+        except ASN1_ERRORS as exc:
             raise SignatureError(f"malformed signature algorithm identifier: {exc}") from exc
     scheme, key_algorithm, hash_name, label = _describe(algorithm, SignatureError)
-    salt_length = _check_pss_parameters(algorithm["parameters"])[1] if scheme == "pss" else 0
+    salt_length = _check_pss_parameters(algorithm["parameters"], SignatureError)[1] if scheme == "pss" else 0
     found = (scheme, key_algorithm, hash_name, label, salt_length)
     with _cache_lock:
         if len(_DESCRIPTIONS) >= 256:
@@ -1096,5 +1118,5 @@ def verify_signature(public_key: object, signature: bytes, data: bytes, algorith
         raise SignatureError(f"the {label} signature does not verify") from exc
     except OSError as exc:
         raise SignatureError(f"the {label} signature does not verify: {exc}") from exc
-    except Exception as exc:
+    except engine_error_types() as exc:
         raise BackendError(f"oscrypto could not verify the {label} signature: {exc}") from exc

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple
 from asn1crypto import core, x509
 
 from . import asn1 as _asn1
+from ._der import received
 from ._fast import extension_der
 from .asn1 import OID
 from .enums import NamedMember
@@ -112,7 +113,7 @@ class Extension:
 
     def dump(self) -> bytes:
         """The DER of this extension as received."""
-        return bytes(self._asn1.dump())
+        return received(self._asn1)
 
     def __repr__(self) -> str:
         crit = ", critical" if self.critical else ""

@@ -40,9 +40,10 @@ import urllib.request
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import crypto
+from ._deps import ASN1_ERRORS, RESOLVER_ERRORS
 from ._der import to_der
 from .certid import DEFAULT_CERTID_HASH
-from .errors import OCSPError, OCSPTypeError, OCSPValueError, ParseError, TransportError
+from .errors import OCSPTypeError, OCSPValueError, ParseError, TransportError
 from .request import OCSPRequest, RequestBuilder
 from .validity import DEFAULT_LEEWAY, Seconds
 from .verify import CertificateStatus, VerifyFlags, check_status
@@ -425,25 +426,20 @@ def ocsp_urls(cert: Any) -> List[str]:
     a :class:`~ocspkit.errors.ParseError`.
     """
     certificate = crypto.load_certificate(cert)
-    try:
+    raws: List[Any] = []
+    try:  # asn1crypto parses the extension lazily: each read below may meet hostile bytes
         aia = certificate.authority_information_access_value
-        if aia is None:
-            return []
-        urls: List[str] = []
-        for description in aia:
+        for description in aia or ():
             if description["access_method"].native != "ocsp":
                 continue
             location = description["access_location"]
             if location.name != "uniform_resource_identifier":
                 continue
             value = location.chosen
-            raw = value.contents if value.method == 0 else value._merge_chunks()
-            urls.append(bytes(raw or b"").decode("latin-1"))
-        return urls
-    except OCSPError:
-        raise
-    except Exception as exc:  # asn1crypto parses the extension lazily, on hostile bytes
+            raws.append(value.contents if value.method == 0 else value._merge_chunks())
+    except ASN1_ERRORS as exc:
         raise ParseError(f"malformed AuthorityInfoAccess extension: {exc}", path="tbsCertificate.extensions") from None
+    return [bytes(raw or b"").decode("latin-1") for raw in raws]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -519,14 +515,18 @@ def _addresses(host: str, port: int, deadline: _Deadline) -> List[Tuple[int, Any
     def resolve() -> None:
         try:
             outcome["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except Exception as exc:  # gaierror, UnicodeError for labels IDNA refuses, ...
+        except RESOLVER_ERRORS as exc:  # gaierror, UnicodeError for labels IDNA refuses
             outcome["error"] = exc
+        except BaseException as exc:  # not swallowed: handed to the caller's thread, raised there
+            outcome["bug"] = exc
 
     worker = threading.Thread(target=resolve, name=f"ocspkit-resolve-{host}", daemon=True)
     worker.start()
     worker.join(deadline.left(f"resolving {host}"))
     if worker.is_alive():
         raise TransportError(f"timed out after {deadline.timeout:g} s (resolving {host})")
+    if "bug" in outcome:
+        raise outcome["bug"]
     if "error" in outcome:
         raise TransportError(f"cannot resolve {host}: {outcome['error']}")
     infos = outcome.get("infos") or []
@@ -547,7 +547,7 @@ def _connect(host: str, port: int, deadline: _Deadline) -> socket.socket:
         except socket.timeout:
             sock.close()
             raise TransportError(f"timed out after {deadline.timeout:g} s (connecting to {host}:{port})") from None
-        except BaseException as exc:
+        except BaseException as exc:  # close the socket whatever happened; only OSError is handled
             sock.close()
             if not isinstance(exc, OSError):
                 raise
@@ -566,7 +566,7 @@ def _start_tls(sock: socket.socket, host: str, context: Optional[ssl.SSLContext]
         # CPython bounds the whole handshake by the socket timeout, not each read.
         tls.settimeout(deadline.left(f"TLS handshake with {host}"))
         tls.do_handshake()
-    except BaseException:
+    except BaseException:  # cleanup, then re-raise: the caller maps ssl/socket errors
         tls.close()
         raise
     return tls

@@ -42,11 +42,12 @@ from urllib.parse import quote
 from asn1crypto import core
 
 from . import asn1
-from ._der import Deviation, _Walker, first_child, load_tree, tlv_end, to_der, unused_bits
-from ._util import hash_name, to_utc
+from ._deps import ASN1_ERRORS
+from ._der import Deviation, _Walker, first_child, load_tree, received, tlv_end, to_der, unused_bits
+from ._util import hash_name, int_text, to_utc
 from .asn1 import OID
 from .enums import NamedMember
-from .errors import OCSPError, OCSPTypeError, OCSPValueError
+from .errors import OCSPError, OCSPTypeError, OCSPValueError, ParseError
 from .extensions import NonceForm, read_nonce
 from .nonce import RFC8954_MAX_NONCE_LENGTH, nonce_length_ok
 from .request import PEM_LABEL as _REQUEST_LABEL
@@ -445,10 +446,18 @@ class _Linter:
         """Walk the tree a second time for the offset of every path, and for the deviations the
         loader's walk misses (unsorted SET OF); the first walk, in load_tree, validated it."""
         walker = _Offsets()
-        with contextlib.suppress(Exception):
+        try:
             # A fresh tree: asn1crypto re-encodes a Sequence once its absent DEFAULT fields have
             # been read (the first walk did), dropping the headers the offsets come from.
-            walker.walk(type(self.tree).load(self.der, strict=True), "", 0)
+            tree = type(self.tree).load(self.der, strict=True)
+        except ASN1_ERRORS:  # pragma: no cover - load_tree loaded these very bytes
+            tree = None
+        if tree is not None:
+            # load_tree's walk validated the bytes, so no ParseError; but this walk spends two
+            # frames a level where that one spent one, so hostile nesting may exhaust the stack
+            # here first: the findings then go without offsets.
+            with contextlib.suppress(ParseError, RecursionError):
+                walker.walk(tree, "", 0)
         self._offsets = walker.offsets
         return walker.deviations
 
@@ -519,7 +528,11 @@ class _Linter:
         number = int.from_bytes(value.contents, "big", signed=True)
         if number != 0:
             # RFC 6960 4.1.1 / 4.2.1: Version ::= INTEGER { v1(0) }, the only version defined.
-            self.emit("version.unsupported", f"version {number} (v{number + 1}); RFC 6960 defines only v1 (0)", path)
+            self.emit(
+                "version.unsupported",
+                f"version {int_text(number)} (v{int_text(number + 1)}); RFC 6960 defines only v1 (0)",
+                path,
+            )
 
     def cert_id(self, value: Any, path: str) -> _CertIDFacts:
         algorithm = value["hash_algorithm"]
@@ -528,7 +541,7 @@ class _Linter:
         key_hash = bytes(value["issuer_key_hash"].native)
         serial_value = value["serial_number"]
         serial = int(serial_value.native)
-        facts = _CertIDFacts(path, name, name_hash, key_hash, serial, bytes(value.dump()))
+        facts = _CertIDFacts(path, name, name_hash, key_hash, serial, received(value))
         size = _digest_size(name)
         if size is None:
             self.emit(
@@ -555,7 +568,7 @@ class _Linter:
         # octets counted are the value's (a 160-bit serial passes, though DER needs a 21st octet
         # for its sign), as zlint and most CAs read the rule.
         if serial <= 0:
-            self.emit("serial.not_positive", f"serial number {serial} is not positive", path)
+            self.emit("serial.not_positive", f"serial number {int_text(serial)} is not positive", path)
         octets = (abs(serial).bit_length() + 7) // 8
         if octets > _SERIAL_MAX_OCTETS:
             self.emit("serial.too_long", f"serial number is {octets} octets long, more than {_SERIAL_MAX_OCTETS}", path)
@@ -585,7 +598,7 @@ class _Linter:
             family = "pss"
             try:
                 digest = str(algorithm["parameters"]["hash_algorithm"]["algorithm"].native)
-            except Exception:
+            except ASN1_ERRORS:
                 digest = None
         elif name in ("ed25519", "ed448"):
             family = "eddsa"
@@ -767,7 +780,7 @@ class _Linter:
 
         try:
             return _cert(der)
-        except Exception:
+        except OCSPError:  # ParseError (unreadable), UnsupportedError (a key the engine cannot use)
             return None
 
     def verify(
@@ -871,7 +884,7 @@ class _Linter:
         name_der = self.received("tbs_request.requestor_name.directory_name", name.chosen)
         name_der = first_child(name_der) if name_der[:1] == b"\xa4" else name_der
         for index, cert in enumerate(certs):
-            info = self.signer_info(bytes(cert.dump()))
+            info = self.signer_info(received(cert))
             if info is not None and info.same_subject(name_der):
                 if self.key_fits(info, family, f"{path}.signature_algorithm") and not bits:
                     # RFC 6960 4.1.2: the signature is computed over tbsRequest.
@@ -1119,7 +1132,7 @@ class _Linter:
         seen: Dict[bytes, int] = {}
         for index, cert in enumerate(certs):
             cert_path = f"{base}.certs[{index}]"
-            der = bytes(cert.dump())
+            der = received(cert)
             if der in seen:
                 self.emit("certs.duplicate", f"the certificate of certs[{seen[der]}] is included again", cert_path)
                 continue

@@ -14,8 +14,18 @@ from typing import Any, Iterable, Optional, Tuple
 from asn1crypto import x509
 
 from . import asn1
-from ._der import Deviation, check_whole_octets, first_child, load_tree, pem_armor, to_der, unused_bits
+from ._der import (
+    Deviation,
+    check_whole_octets,
+    first_child,
+    load_tree,
+    pem_armor,
+    received,
+    to_der,
+    unused_bits,
+)
 from ._fast import ExtensionContext, Slow, TreeView, cert_facts, header, signing_algorithm, tlv, tree_of, validated
+from ._util import int_text
 from .certid import CertID, read_cert_id
 from .errors import OCSPTypeError, OCSPValueError, ParseError
 from .extensions import (
@@ -54,7 +64,7 @@ class Request(TreeView):
 
     @classmethod
     def _from_tree(cls, tree: Any) -> Request:
-        return cls(bytes(tree.dump()), CertID(tree["req_cert"]), tree["single_request_extensions"], tree)
+        return cls(received(tree), CertID(tree["req_cert"]), tree["single_request_extensions"], tree)
 
 
     @property
@@ -111,7 +121,7 @@ class OCSPRequest(TreeView):
             der,
             tuple(Request._from_tree(r) for r in tbs["request_list"]),
             # The GeneralName itself, without the [1] EXPLICIT tag asn1crypto keeps on the field.
-            None if name.__class__.__name__ == "Void" else first_child(bytes(name.dump())),
+            None if name.__class__.__name__ == "Void" else first_child(received(name)),
             extensions,
             None if nonce is None else nonce.raw_value,
             None if signature.__class__.__name__ == "Void" else signature,
@@ -304,7 +314,7 @@ def _load_request_general(der: bytes, strict: bool, allow_unknown_critical: bool
     version = tree["tbs_request"]["version"].native
     if version != "v1":
         # RFC 6960 4.1.1: Version ::= INTEGER { v1(0) }; no other version is defined.
-        raise ParseError(f"unsupported OCSPRequest version {version}", path="tbs_request.version")
+        raise ParseError(f"unsupported OCSPRequest version {int_text(version)}", path="tbs_request.version")
     return OCSPRequest._from_tree(tree, der, tuple(deviations))
 
 

@@ -15,7 +15,17 @@ from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
 from asn1crypto import algos, x509
 
 from . import asn1
-from ._der import Deviation, check_whole_octets, first_child, load_tree, pem_armor, to_der, unused_bits
+from ._deps import ASN1_ERRORS
+from ._der import (
+    Deviation,
+    check_whole_octets,
+    first_child,
+    load_tree,
+    pem_armor,
+    received,
+    to_der,
+    unused_bits,
+)
 from ._fast import (
     ExtensionContext,
     Slow,
@@ -32,7 +42,7 @@ from ._fast import (
     tree_of,
     validated,
 )
-from ._util import to_generalized_time, utc_from_asn1
+from ._util import int_text, to_generalized_time, utc_from_asn1
 from .certid import ALGORITHM_DER, CertID, read_cert_id
 from .enums import CertStatus, ResponderIDType, ResponseStatus, RevocationReason
 from .errors import OCSPTypeError, OCSPValueError, ParseError, UnsuccessfulResponse
@@ -77,9 +87,9 @@ class ResponderID:
     @classmethod
     def _from_tree(cls, tree: Any) -> ResponderID:
         if tree.name == "by_name":
-            der = bytes(tree.dump())
+            der = received(tree)
             return cls(ResponderIDType.BY_NAME, first_child(der), der, tree)
-        return cls(ResponderIDType.BY_KEY, bytes(tree.chosen.native), bytes(tree.dump()), tree)
+        return cls(ResponderIDType.BY_KEY, bytes(tree.chosen.native), received(tree), tree)
 
     @property
     def asn1(self) -> Any:
@@ -127,7 +137,16 @@ class ResponderID:
     def __repr__(self) -> str:
         if self.key_hash is not None:
             return f"<ResponderID by_key {self.key_hash.hex().upper()}>"
-        return f"<ResponderID by_name {self.name.human_friendly}>"
+        try:
+            return f"<ResponderID by_name {self.name.human_friendly}>"
+        except ASN1_ERRORS:
+            # human_friendly decodes each attribute value on demand, and the value of an attribute
+            # type asn1crypto does not know is an ANY that loading accepts as it is (a UTF8String
+            # that is not UTF-8, a BIT STRING with 111 unused bits). OpenSSL's one-line form,
+            # which shows such values as escapes or #hex, prints every Name that loaded.
+            from .text import _name_oneline_flags
+
+            return f"<ResponderID by_name {_name_oneline_flags(self._value)}>"
 
 
 def _time(value: Union[bytes, _dt.datetime, None]) -> Optional[_dt.datetime]:
@@ -175,7 +194,7 @@ class SingleResponse(TreeView):
         this_update = utc_from_asn1(tree["this_update"], "this_update")
         assert this_update is not None  # mandatory field, checked on load
         return cls(
-            bytes(tree.dump()),
+            received(tree),
             CertID(tree["cert_id"]),
             status,
             this_update,
@@ -349,7 +368,7 @@ class BasicOCSPResponse(TreeView):
     def signature_algorithm_der(self) -> bytes:
         """The DER of signatureAlgorithm, as received."""
         value = self._sig_alg
-        return value if isinstance(value, bytes) else bytes(value.dump())
+        return value if isinstance(value, bytes) else received(value)
 
     @property
     def signature(self) -> bytes:
@@ -385,7 +404,7 @@ class BasicOCSPResponse(TreeView):
     @property
     def certs_der(self) -> Tuple[bytes, ...]:
         """The certificates in the response as DER, in order, exactly as received."""
-        return tuple(c if isinstance(c, bytes) else bytes(c.dump()) for c in self._certs)
+        return tuple(c if isinstance(c, bytes) else received(c) for c in self._certs)
 
     def __repr__(self) -> str:
         return f"<BasicOCSPResponse {len(self._responses)} response(s), {self.responder_id!r}>"
@@ -777,7 +796,7 @@ def _load_response_general(der: bytes, strict: bool, allow_unknown_critical: boo
         version = rb["response"].parsed["tbs_response_data"]["version"].native
         if version != "v1":
             raise ParseError(
-                f"unsupported ResponseData version {version}",
+                f"unsupported ResponseData version {int_text(version)}",
                 path="response_bytes.response.tbs_response_data.version",
             )
         if status is ResponseStatus.SUCCESSFUL:
@@ -916,7 +935,7 @@ class ResponseBuilder:
         the signer's certificate alone is included."""
         from .crypto import load_certificate
 
-        return self._replace(certs=tuple(bytes(load_certificate(c).dump()) for c in certs))
+        return self._replace(certs=tuple(received(load_certificate(c)) for c in certs))
 
     def sign(
         self,

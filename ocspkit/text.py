@@ -44,7 +44,8 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 from asn1crypto import x509
 
 from . import asn1 as _asn1
-from ._der import to_der
+from ._der import received, to_der
+from ._util import int_json, int_text
 from .certid import CertID
 from .enums import ResponderIDType, cert_status_str, crl_reason_str, response_status_str
 from .errors import OCSPTypeError, ParseError
@@ -791,8 +792,18 @@ class _TLV:
         return _parse_all(self.content)
 
 
-def _parse_one(data: bytes, pos: int = 0) -> Tuple[_TLV, int]:
+# How deeply indefinite lengths may nest inside one another (X.690 8.1.3.6): finding the end of
+# an indefinite-length element means reading every element inside it, recursively. No OCSP
+# message or certificate comes near this; deeper input is malformed as far as the printer goes
+# (_Bad: an extension value falls back to its raw octets, a message to ParseError), where it
+# would otherwise end in RecursionError.
+_MAX_INDEFINITE_DEPTH = 64
+
+
+def _parse_one(data: bytes, pos: int = 0, depth: int = 0) -> Tuple[_TLV, int]:
     """The element at ``data[pos]`` and the position after it (definite or indefinite length)."""
+    if depth > _MAX_INDEFINITE_DEPTH:
+        raise _Bad("indefinite lengths nested too deeply")
     try:
         start = pos
         ident = data[pos]
@@ -813,7 +824,7 @@ def _parse_one(data: bytes, pos: int = 0) -> Tuple[_TLV, int]:
                 raise _Bad("indefinite length on a primitive element")
             inner = pos
             while data[pos : pos + 2] != b"\x00\x00":
-                pos = _parse_one(data, pos)[1]
+                pos = _parse_one(data, pos, depth + 1)[1]
             return _TLV(cls, cons, num, data[inner:pos], data[start : pos + 2]), pos + 2
         if first & 0x80:
             count = first & 0x7F
@@ -867,7 +878,7 @@ def _oid_text(content: bytes) -> str:
             value = 0
     first = arcs[0]
     head = [min(first // 40, 2), first - 40 * min(first // 40, 2)]
-    return ".".join(str(a) for a in head + arcs[1:])
+    return ".".join(int_text(a) for a in head + arcs[1:])
 
 
 def _oid(tlv: _TLV) -> str:
@@ -882,6 +893,26 @@ def _int_value(content: bytes) -> int:
 
 def _integer(tlv: _TLV, num: int = 2) -> int:
     return _int_value(_expect(tlv, num, False).content)
+
+
+_ULONG = (1 << 64) - 1  # a C unsigned long, as %lu / %lx print a long
+
+
+def _asn1_long(value: int) -> int:
+    """ASN1_INTEGER_get: the value as a C long, -1 when it does not fit. Printers that show an
+    INTEGER in decimal go through it, as OpenSSL's do, so that a 5000-octet version prints as
+    OpenSSL prints it (``Version: 0 (0xffffffffffffffff)``) and never reaches Python's limit on
+    int-to-str conversions."""
+    return value if -(1 << 63) <= value < 1 << 63 else -1
+
+
+def _enumerated_int(value: int) -> int:
+    """What apps/ocsp.c holds in ``int i = OCSP_response_status(resp)``: ASN1_ENUMERATED_get (a
+    C long; 0xffffffff beyond 8 octets of magnitude, -1 outside a long), cut to a C int."""
+    if (abs(value).bit_length() + 7) // 8 > 8:
+        value = 0xFFFFFFFF
+    value = _asn1_long(value)
+    return (value + (1 << 31)) % (1 << 32) - (1 << 31)
 
 
 # --------------------------------------------------------------------------------------------
@@ -2018,7 +2049,7 @@ def _pss_key_restrictions(params: Optional[bytes]) -> str:
         "PSS parameter restrictions:\n"
         f"  Hash Algorithm: {_PSS_HASH_NAMES[hash_oid]}{' (default)' if hash_oid == sha1 else ''}\n"
         f"  Mask Algorithm: MGF1 with {_PSS_HASH_NAMES[mask_hash]}{' (default)' if mask_hash == sha1 else ''}\n"
-        f"  Minimum Salt Length: {salt}{' (default)' if salt == 20 else ''}\n"
+        f"  Minimum Salt Length: {int_text(salt)}{' (default)' if salt == 20 else ''}\n"
         f"  Trailer Field: 0x{trailer:x}{' (default)' if trailer == 1 else ''}\n"
     )
 
@@ -2115,7 +2146,7 @@ def _cert_der(cert: Any) -> bytes:
     if isinstance(cert, (bytes, bytearray)):
         return bytes(cert)
     if isinstance(cert, x509.Certificate):
-        return bytes(cert.dump())
+        return received(cert)
     raise OCSPTypeError(f"a certificate must be DER bytes or an asn1crypto Certificate, got {type(cert).__name__}")
 
 
@@ -2150,7 +2181,7 @@ def _certificate_text(der: bytes, pem: bool) -> str:
     if 0 <= version <= 2:
         out.append(f"        Version: {version + 1} (0x{version:x})\n")
     else:
-        out.append(f"        Version: Unknown ({version})\n")
+        out.append(f"        Version: Unknown ({_asn1_long(version)})\n")
     out.append("        Serial Number:")
     serial_content = serial_tlv.content
     serial = int.from_bytes(serial_content, "big", signed=True) if serial_content else 0
@@ -2239,7 +2270,7 @@ def _tree(message: Any, view: Any, loader: Callable[..., Any], spec: Any, label:
 
 def _unwrap(value: Any) -> _TLV:
     """The element inside an EXPLICIT tag, from an asn1crypto value's encoding."""
-    return _parse_first(_parse_first(bytes(value.dump())).content)
+    return _parse_first(_parse_first(received(value)).content)
 
 
 def _void(value: Any) -> bool:
@@ -2268,7 +2299,7 @@ def _tree_extensions(value: Any) -> List[Tuple[str, bool, bytes]]:
     """The (OID, critical, extnValue) of each extension of an asn1crypto Extensions field."""
     if _void(value):
         return []
-    tlv = _parse_first(bytes(value.dump()))
+    tlv = _parse_first(received(value))
     if tlv.cls == _CONTEXT:  # the field's EXPLICIT tag
         tlv = _parse_first(tlv.content)
     return _extension_list(tlv)
@@ -2280,7 +2311,7 @@ def _signature_octets(bit_string: Any) -> bytes:
 
 
 def _certs_der(value: Any) -> List[bytes]:
-    return [] if _void(value) else [bytes(cert.dump()) for cert in value]
+    return [] if _void(value) else [received(cert) for cert in value]
 
 
 def request_text(request: _Message) -> str:
@@ -2302,8 +2333,8 @@ def request_text(request: _Message) -> str:
 
 def _request_text(tree: Any) -> str:
     tbs = tree["tbs_request"]
-    version = _version(tbs["version"])
-    out = [f"OCSP Request Data:\n    Version: {version + 1} (0x{version:x})"]
+    version = _asn1_long(_version(tbs["version"]))
+    out = [f"OCSP Request Data:\n    Version: {(version + 1) & _ULONG} (0x{version & _ULONG:x})"]
     if not _void(tbs["requestor_name"]):
         out.append("\n    Requestor Name: " + _general_name_print(_unwrap(tbs["requestor_name"])))
     out.append("\n    Requestor List:\n")
@@ -2316,7 +2347,7 @@ def _request_text(tree: Any) -> str:
     signature = tree["optional_signature"]
     if not _void(signature):
         out.append(
-            _signature_text(bytes(signature["signature_algorithm"].dump()), _signature_octets(signature["signature"]))
+            _signature_text(received(signature["signature_algorithm"]), _signature_octets(signature["signature"]))
         )
         for cert in _certs_der(signature["certs"]):
             out.append(certificate_text(cert))
@@ -2392,14 +2423,14 @@ def _response_text(tree: Any) -> str:
         return "".join(out)
     basic = response_bytes["response"].parsed
     data = basic["tbs_response_data"]
-    version = _version(data["version"])
-    out.append(f"\n    Version: {version + 1} (0x{version:x})\n    Responder Id: ")
+    version = _asn1_long(_version(data["version"]))
+    out.append(f"\n    Version: {(version + 1) & _ULONG} (0x{version & _ULONG:x})\n    Responder Id: ")
     out.append(_responder_id_text(data["responder_id"]))
     out.append(f"\n    Produced At: {_asn1_time_print(data['produced_at'])}\n    Responses:\n")
     for single in data["responses"]:
         out.append(_single_text(single))
     out.append(_extensions_text("Response Extensions", _tree_extensions(data["response_extensions"]), 4))
-    out.append(_signature_text(bytes(basic["signature_algorithm"].dump()), _signature_octets(basic["signature"])))
+    out.append(_signature_text(received(basic["signature_algorithm"]), _signature_octets(basic["signature"])))
     for cert in _certs_der(basic["certs"]):
         out.append(certificate_text(cert))
     return "".join(out)
@@ -2420,7 +2451,7 @@ def responder_error_text(response: _Message) -> Optional[str]:
         raise ParseError(f"cannot read the responseStatus: {error}") from None
     if status == 0:
         return None
-    return f"Responder Error: {response_status_str(status)} ({status})\n"
+    return f"Responder Error: {response_status_str(status)} ({_enumerated_int(status)})\n"
 
 
 # --------------------------------------------------------------------------------------------
@@ -2452,7 +2483,7 @@ def _cert_id_json(cert_id: CertID) -> Dict[str, Any]:
         "issuer_name_hash": _hex(cert_id.issuer_name_hash),
         "issuer_key_hash": _hex(cert_id.issuer_key_hash),
         "serial_number": _i2a_integer(cert_id.serial_number).replace("\\\n", ""),
-        "serial_number_int": cert_id.serial_number,
+        "serial_number_int": int_json(cert_id.serial_number),
     }
 
 
@@ -2468,7 +2499,7 @@ def _extension_value_json(extension: Extension) -> _Json:
             return _iso(_json_time(tlv.content))
         if oid == "2.5.29.21":
             value = _integer(_parse_first(extension.raw_value), 10)
-            return {"code": value, "name": crl_reason_str(value)}
+            return {"code": int_json(value), "name": crl_reason_str(value)}
         if oid == "1.3.6.1.5.5.7.48.1.3":
             result: Dict[str, Any] = {"url": None, "number": None, "time": None}
             for part in _expect(_parse_first(extension.raw_value), 16, True).children():
@@ -2476,7 +2507,7 @@ def _extension_value_json(extension: Extension) -> _Json:
                 if part.num == 0:
                     result["url"] = _bytes_text(inner.content)
                 elif part.num == 1:
-                    result["number"] = _integer(inner)
+                    result["number"] = int_json(_integer(inner))
                 elif part.num == 2:
                     result["time"] = _iso(_json_time(inner.content))
             return result
@@ -2561,12 +2592,12 @@ def _cert_json(der: bytes) -> Dict[str, Any]:
     cert = x509.Certificate.load(der)
     tbs = cert["tbs_certificate"]
     return {
-        "subject": _name_oneline_flags(bytes(tbs["subject"].dump())),
-        "issuer": _name_oneline_flags(bytes(tbs["issuer"].dump())),
+        "subject": _name_oneline_flags(received(tbs["subject"])),
+        "issuer": _name_oneline_flags(received(tbs["issuer"])),
         "serial_number": _i2a_integer(int(tbs["serial_number"].native)).replace("\\\n", ""),
         "not_before": _iso(tbs["validity"]["not_before"].native),
         "not_after": _iso(tbs["validity"]["not_after"].native),
-        "signature_algorithm": _algorithm_json(bytes(cert["signature_algorithm"].dump())),
+        "signature_algorithm": _algorithm_json(received(cert["signature_algorithm"])),
         "public_key_algorithm": oid_name(tbs["subject_public_key_info"]["algorithm"]["algorithm"].dotted),
         "extensions": [
             {
@@ -2587,7 +2618,7 @@ def _deviations_json(deviations: Sequence[Any]) -> List[Dict[str, Any]]:
 
 
 def _general_name_json(name: Any) -> Dict[str, Any]:
-    tlv = _parse_first(bytes(name.dump()))
+    tlv = _parse_first(received(name))
     return {"type": name.name, "value": _general_name_print(tlv).split(":", 1)[1]}
 
 
@@ -2596,7 +2627,7 @@ def _request_json(request: OCSPRequest) -> Dict[str, Any]:
     if request.is_signed:
         sig_tree = request.asn1["optional_signature"]
         signature = {
-            "algorithm": _algorithm_json(bytes(sig_tree["signature_algorithm"].dump())),
+            "algorithm": _algorithm_json(received(sig_tree["signature_algorithm"])),
             "value": _hex(_signature_octets(sig_tree["signature"])),
         }
     name = request.requestor_name
@@ -2612,7 +2643,7 @@ def _request_json(request: OCSPRequest) -> Dict[str, Any]:
         "nonce": _hex(request.nonce),
         "signed": request.is_signed,
         "signature": signature,
-        "certs": [_cert_json(bytes(c.dump())) for c in request.certs],
+        "certs": [_cert_json(received(c)) for c in request.certs],
         "deviations": _deviations_json(request.deviations),
     }
 

@@ -43,9 +43,10 @@ from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union
 from asn1crypto import pem, x509
 
 from . import crypto
-from ._der import check_whole_octets, unused_bits
+from ._deps import ASN1_ERRORS
+from ._der import check_whole_octets, received, unarmor, unused_bits
 from ._fast import CertFacts
-from ._util import to_utc
+from ._util import int_text, to_utc
 from .asn1 import OID, X509CertAux
 from .certid import CertID
 from .enums import CertStatus, NamedMember, NonceCheck, ResponderIDType
@@ -183,15 +184,16 @@ def _name_text(name: Any) -> str:
                 value = attribute["value"].native
                 parts.append(f"{label} = {value if isinstance(value, str) else attribute['value'].dump().hex()}")
         return ", ".join(parts) or "(empty name)"
-    except Exception:  # an unreadable Name still gets a label
+    except ASN1_ERRORS:  # an unreadable Name still gets a label
         return "<unreadable name>"
 
 
 def _describe_cert(cert: Any) -> str:
     try:
-        return _name_text(cert.subject)
-    except Exception:
+        subject = cert.subject
+    except ASN1_ERRORS:
         return "<certificate>"
+    return _name_text(subject)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -226,6 +228,23 @@ class Verdict:
         ]
         lines += [f"  {check}" for check in self.checks]
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        # Not the dataclass repr: it would repr the asn1crypto certificates, and asn1crypto's
+        # repr re-encodes a certificate received with an indefinite length (see _der.received),
+        # which raises ValueError on a GeneralizedTime without "Z". The certificates are named.
+        names = [_cert_repr(c) for c in self.chain]
+        chain = ", ".join(names) + ("," if len(names) == 1 else "")
+        return (
+            f"Verdict(authorization={self.authorization!r}, signer={_cert_repr(self.signer)}, "
+            f"signer_source={self.signer_source!r}, chain=({chain}), nocheck={self.nocheck!r}, "
+            f"checks={self.checks!r}, flags={self.flags!r}, now={self.now!r})"
+        )
+
+
+def _cert_repr(cert: Any) -> str:
+    """A certificate in a repr, by its subject (never asn1crypto's repr, see Verdict.__repr__)."""
+    return f"<Certificate {_describe_cert(cert)}>"
 
 
 # --- certificates, read once ------------------------------------------------------------------
@@ -266,6 +285,7 @@ class _Cert:
         "_public_key",
         "akid_keyid",
         "akid_serial",
+        "algorithms_match",
         "ca_kind",
         "cert",
         "critical_unknown",
@@ -297,13 +317,16 @@ class _Cert:
         self.der = der
         self.facts = CertFacts(cert)
         self.issuer = tbs["issuer"]
-        self.issuer_der = bytes(self.issuer.dump())
+        self.issuer_der = received(self.issuer)
         # Names compared as OpenSSL's X509_NAME_cmp does, on a canonical form (RFC 5280 7.1):
         # asn1crypto's normalized ``hashable``, computed once per certificate.
         self.subject_key = _name_key(tbs["subject"])
         self.issuer_key = _name_key(self.issuer)
         self.spki = tbs["subject_public_key_info"]
-        self.spki_der = bytes(self.spki.dump())
+        self.spki_der = received(self.spki)
+        # RFC 5280 4.1.1.2: signatureAlgorithm "MUST contain the same algorithm identifier as the
+        # signature field in the sequence tbsCertificate"; compared as encoded, as received.
+        self.algorithms_match = received(cert["signature_algorithm"]) == received(tbs["signature"])
         algorithm = self.spki["algorithm"]["algorithm"].native
         self.key_algorithm = "rsa" if algorithm == "rsassa_pss" else str(algorithm)
         try:
@@ -389,7 +412,7 @@ class _Cert:
 def _name_key(name: Any) -> Optional[str]:
     try:
         return str(name.hashable)
-    except Exception:  # an unreadable Name matches nothing but its own bytes
+    except ASN1_ERRORS:  # an unreadable Name matches nothing but its own bytes
         return None
 
 
@@ -401,9 +424,10 @@ def _name_key_of_der(der: bytes) -> Optional[str]:
     if der in _NAME_KEYS:
         return _NAME_KEYS[der]
     try:
-        key = _name_key(x509.Name.load(der))
-    except Exception:
-        key = None
+        name = x509.Name.load(der)
+    except ASN1_ERRORS:
+        name = None
+    key = None if name is None else _name_key(name)
     with _LOCK:
         if len(_NAME_KEYS) >= _CERTS_MAX:
             _NAME_KEYS.clear()
@@ -424,18 +448,20 @@ def _cert(source: Any) -> _Cert:
         cert = None
     else:
         cert = crypto.load_certificate(source)
-        der = bytes(cert.dump())
+        der = received(cert)
     found = _CERTS.get(der)
     if found is not None:
         return found
     if cert is None:
         cert = crypto.load_certificate(der)
     try:
-        info = _Cert(cert, der)
-    except OCSPError:
-        raise
-    except Exception as exc:
+        # asn1crypto parses lazily: read every field now (load_certificate did for bytes, not for
+        # an asn1crypto object passed in), so that _Cert's reads cannot fail on hostile bytes and
+        # whatever _Cert raises is an ocspkit bug.
+        cert.native  # noqa: B018
+    except ASN1_ERRORS as exc:
         raise ParseError(f"cannot read the certificate {_describe_cert(cert)}: {exc}") from exc
+    info = _Cert(cert, der)
     with _LOCK:
         if len(_CERTS) >= _CERTS_MAX:
             _CERTS.clear()
@@ -457,7 +483,7 @@ def _signed_by(child: _Cert, issuer: _Cert) -> bool:
         if unused_bits(cert["signature_value"]):
             return False  # not whole octets: no signature (OpenSSL: invalid bit string bits left)
         crypto.verify_signature(
-            issuer.public_key, cert["signature_value"].native, cert["tbs_certificate"].dump(),
+            issuer.public_key, cert["signature_value"].native, received(cert["tbs_certificate"]),
             cert["signature_algorithm"],
         )
     except (SignatureError, UnsupportedError, ParseError, ValueError):
@@ -492,6 +518,13 @@ class TrustedCertificate:
         """``certificate`` explicitly trusted for OCSP signing (``-addtrust OCSPSigning``)."""
         return cls(crypto.load_certificate(certificate), frozenset({OID.KP_OCSP_SIGNING}))
 
+    def __repr__(self) -> str:
+        # Not the dataclass repr, for the certificate's sake: see Verdict.__repr__.
+        return (
+            f"TrustedCertificate(certificate={_cert_repr(self.certificate)}, trust={self.trust!r}, "
+            f"reject={self.reject!r}, alias={self.alias!r})"
+        )
+
     @property
     def has_aux(self) -> bool:
         """Whether the anchor carries trust settings (a ``TRUSTED CERTIFICATE`` with
@@ -506,7 +539,7 @@ class TrustedCertificate:
 def _trusted_from_pem_block(der: bytes, origin: str) -> TrustedCertificate:
     try:
         cert = x509.Certificate.load(der)
-        cert_der = bytes(cert.dump())
+        cert_der = received(cert)
         rest = der[len(cert_der):]
         cert = crypto.load_certificate(cert_der)
         aux = X509CertAux.load(rest, strict=True) if rest else None
@@ -517,9 +550,9 @@ def _trusted_from_pem_block(der: bytes, origin: str) -> TrustedCertificate:
             o.dotted for o in aux["reject"]
         )
         alias = None if aux is None else aux["alias"].native
-    except OCSPError:
+    except OCSPError:  # load_certificate's ParseError: a ValueError, which ASN1_ERRORS names
         raise
-    except Exception as exc:
+    except ASN1_ERRORS as exc:
         raise ParseError(f"cannot parse the TRUSTED CERTIFICATE{origin}: {exc}") from exc
     return TrustedCertificate(cert, trust, reject, alias)
 
@@ -549,8 +582,8 @@ def load_trusted_certificates(source: Any) -> List[TrustedCertificate]:
         if pem.detect(data):
             result: List[TrustedCertificate] = []
             try:
-                blocks = list(pem.unarmor(data, multiple=True))
-            except Exception as exc:
+                blocks = list(unarmor(data))  # asn1crypto's pem.unarmor, in linear time
+            except ASN1_ERRORS as exc:
                 raise ParseError(f"malformed PEM{origin}: {exc}") from exc
             for kind, _headers, der in blocks:
                 if kind == "TRUSTED CERTIFICATE":
@@ -798,7 +831,7 @@ def _check_chain(chain: List[_Cert], anchor: _Anchor, now: _dt.datetime) -> None
             if i > 1 and cert.path_len is not None and plen > cert.path_len:
                 raise _ChainFailure(
                     "path length constraint exceeded",
-                    f"{cert.label} allows {cert.path_len} intermediate(s) below it (pathLenConstraint), "
+                    f"{cert.label} allows {int_text(cert.path_len)} intermediate(s) below it (pathLenConstraint), "
                     f"the chain has {plen}",
                 )
         if i > 0 and not cert.self_issued:
@@ -808,6 +841,14 @@ def _check_chain(chain: List[_Cert], anchor: _Anchor, now: _dt.datetime) -> None
     # X509_TRUST_OCSP_REQUEST does not take (verified against libcrypto 3.0 in the tests).
     for i in range(last, -1, -1):
         cert = chain[i]
+        if i < last and not cert.algorithms_match:
+            # RFC 5280 4.1.1.2: the two AlgorithmIdentifiers must match; OpenSSL's X509_verify
+            # refuses a certificate whose two differ before looking at its signature.
+            raise _ChainFailure(
+                "certificate signature failure",
+                f"the signatureAlgorithm of {cert.label} differs from its tbsCertificate.signature "
+                "(RFC 5280 4.1.1.2)",
+            )
         if i < last and not _signed_by(cert, chain[i + 1]):
             raise _ChainFailure(
                 "certificate signature failure",
@@ -853,9 +894,10 @@ def _responder_id_text(basic: BasicOCSPResponse) -> str:
     rid = basic.responder_id
     if rid.type is ResponderIDType.BY_NAME:
         try:
-            return f"byName {_name_text(x509.Name.load(rid.name_der or b''))}"
-        except Exception:
+            name = x509.Name.load(rid.name_der or b"")
+        except ASN1_ERRORS:
             return "byName <unreadable name>"
+        return f"byName {_name_text(name)}"
     return f"byKey {(rid.key_hash or b'').hex().upper()}"
 
 

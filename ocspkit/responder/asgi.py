@@ -126,7 +126,8 @@ class ASGIApp:
             if kind == "lifespan.startup":
                 try:
                     await self.startup()
-                except Exception as exc:  # the server reports it and does not start
+                except Exception as exc:  # lifespan boundary: the server reports it and does not start
+                    self.responder.metrics.internal_error()
                     log.exception("responder startup failed", extra={"ocsp_event": "startup_failed"})
                     await send({"type": "lifespan.startup.failed", "message": f"{type(exc).__name__}: {exc}"})
                     return
@@ -135,6 +136,8 @@ class ASGIApp:
                 try:
                     await self.shutdown()
                 except Exception as exc:  # pragma: no cover - shutting an executor down does not fail
+                    self.responder.metrics.internal_error()
+                    log.exception("responder shutdown failed", extra={"ocsp_event": "shutdown_failed"})
                     await send({"type": "lifespan.shutdown.failed", "message": f"{type(exc).__name__}: {exc}"})
                     return
                 await send({"type": "lifespan.shutdown.complete"})

@@ -300,7 +300,8 @@ class Responder:
             log.warning("status store failed: %s", exc, extra={"ocsp_event": "store_error"})
             status = ResponseStatus.TRY_LATER if exc.retryable else ResponseStatus.INTERNAL_ERROR
             return self._error(status, f"store: {exc}"), None
-        except Exception as exc:  # the service keeps serving whatever went wrong
+        except Exception as exc:  # keep-serving boundary: an ocspkit bug, logged, counted, internalError
+            self.metrics.internal_error()
             log.exception("internal error answering a request", extra={"ocsp_event": "internal_error"})
             return self._error(ResponseStatus.INTERNAL_ERROR, f"internal: {type(exc).__name__}: {exc}"), None
 
@@ -532,8 +533,9 @@ class Responder:
         try:
             size = len(body) if body_length is None else body_length
             reply = self._handle(verb, path, _header_map(headers), body, now, size)
-        except Exception:  # the service keeps serving whatever went wrong
-            log.exception("internal error handling %s %s", method, path[:200])
+        except Exception:  # keep-serving boundary: an ocspkit bug, logged, counted, internalError
+            self.metrics.internal_error()
+            log.exception("internal error handling %s %s", method, path[:200], extra={"ocsp_event": "internal_error"})
             reply = _ocsp_reply(200, self._error(ResponseStatus.INTERNAL_ERROR, "internal"), method)
         elapsed = time.perf_counter() - started
         if reply.answer is None and reply.status != 405:

@@ -46,6 +46,13 @@ class Metrics:
         self.cache_misses = 0
         self.signed = 0
         self.store_errors = 0
+        self.internal_errors = 0
+
+    def internal_error(self) -> None:
+        """Count one error of ocspkit's own code caught where the service keeps serving (its
+        traceback is logged there; the request was answered internalError)."""
+        with self._lock:
+            self.internal_errors += 1
 
     def observe(self, method: str, reply: Reply, seconds: float) -> None:
         """Count one handled HTTP request."""
@@ -102,6 +109,8 @@ class Metrics:
                 ("cache_misses", self.cache_misses, "Cacheable requests that needed a new signature."),
                 ("signatures", self.signed, "Responses signed."),
                 ("store_errors", self.store_errors, "Status store failures (answered internalError/tryLater)."),
+                ("internal_errors", self.internal_errors,
+                 "Errors of ocspkit itself caught to keep serving (traceback logged; answered internalError)."),
             ):
                 lines += [f"# HELP ocspkit_{name}_total {text}", f"# TYPE ocspkit_{name}_total counter",
                           f"ocspkit_{name}_total {value}"]

@@ -433,6 +433,7 @@ class _HTTPServer(http.server.ThreadingHTTPServer):
         if isinstance(exc, OSError):
             _http_log.debug("connection from %s ended: %s", client_address, exc)
         else:
+            self.owner.responder.metrics.internal_error()
             _http_log.exception("error serving %s", client_address)
 
     def close_connections(self) -> List[threading.Thread]:

@@ -286,7 +286,7 @@ class SQLiteStore:
             raise _store_error(exc, self.path) from None
         try:
             self._prepare(conn)
-        except BaseException:
+        except BaseException:  # cleanup, then re-raise
             conn.close()
             raise
         self._local.conn = conn
@@ -332,7 +332,7 @@ class SQLiteStore:
                     for statement in _SCHEMA:
                         conn.execute(statement)
                 conn.execute("COMMIT")
-            except BaseException:
+            except BaseException:  # roll back, then re-raise
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
                 raise
@@ -426,7 +426,7 @@ class SQLiteStore:
         self._local.depth = 1
         try:
             yield self
-        except BaseException:
+        except BaseException:  # roll back, then re-raise
             self._local.depth = 0
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
