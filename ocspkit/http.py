@@ -643,6 +643,10 @@ class HTTPReply:
     def content_type(self) -> Optional[str]:
         return self.header("content-type")
 
+    def __repr__(self) -> str:
+        shown = self.url if len(self.url) <= 80 else self.url[:77] + "..."
+        return f"<HTTPReply {self.status} {self.method} {shown} {len(self.body)} bytes>"
+
 
 class _Refused(TransportError):
     """The responder answered, but not with an OCSP response (a status or Content-Type the

@@ -100,6 +100,10 @@ class Finding:
     path: Optional[str] = None
     offset: Optional[int] = None
 
+    def __repr__(self) -> str:
+        where = f" at {self.path}" if self.path else ""
+        return f"<Finding {self.severity} {self.code}{where}>"
+
     def __str__(self) -> str:
         where = ""
         if self.path:

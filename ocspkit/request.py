@@ -368,6 +368,10 @@ class RequestBuilder:
         new._requestor_name = changes.get("requestor_name", self._requestor_name)
         return new
 
+    def __repr__(self) -> str:
+        named = ", requestorName" if self._requestor_name is not None else ""
+        return f"<RequestBuilder {len(self._entries)} CertID(s), {len(self._extensions)} extension(s){named}>"
+
     # --- what is asked ---------------------------------------------------------------------
 
     def add_cert_id(self, cert_id: CertID, *, service_locator: Any = None) -> RequestBuilder:

@@ -849,6 +849,10 @@ class ResponseBuilder:
             setattr(new, name, changes.get(name.lstrip("_"), getattr(self, name)))
         return new
 
+    def __repr__(self) -> str:
+        return (f"<ResponseBuilder {len(self._singles)} response(s), {len(self._extensions)} extension(s), "
+                f"responder ID by {self._responder_id}>")
+
     def add_response(
         self,
         cert_id: Any,

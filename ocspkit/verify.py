@@ -230,16 +230,11 @@ class Verdict:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        # Not the dataclass repr: it would repr the asn1crypto certificates, and asn1crypto's
-        # repr re-encodes a certificate received with an indefinite length (see _der.received),
-        # which raises ValueError on a GeneralizedTime without "Z". The certificates are named.
-        names = [_cert_repr(c) for c in self.chain]
-        chain = ", ".join(names) + ("," if len(names) == 1 else "")
-        return (
-            f"Verdict(authorization={self.authorization!r}, signer={_cert_repr(self.signer)}, "
-            f"signer_source={self.signer_source!r}, chain=({chain}), nocheck={self.nocheck!r}, "
-            f"checks={self.checks!r}, flags={self.flags!r}, now={self.now!r})"
-        )
+        # Short, and never the dataclass repr: that would repr the asn1crypto certificates, whose
+        # repr re-encodes a certificate received with an indefinite length (see _der.received)
+        # and raises ValueError on a GeneralizedTime without "Z". str() gives every check.
+        return (f"<Verdict {self.authorization} signer={_cert_repr(self.signer)} from {self.signer_source}, "
+                f"chain of {len(self.chain)}, {len(self.checks)} checks>")
 
 
 def _cert_repr(cert: Any) -> str:
@@ -1285,6 +1280,15 @@ class CertificateStatus:
     def checks(self) -> Tuple[Check, ...]:
         """Every check that ran, the verification's first."""
         return self.verdict.checks
+
+    def __repr__(self) -> str:
+        # Short: the dataclass repr held the whole response and the verdict's certificates.
+        detail = ""
+        if self.status is CertStatus.REVOKED:
+            reason = self.revocation_reason
+            detail = f" ({reason if reason is not None else 'no reason'})"
+        return (f"<CertificateStatus {self.status}{detail} serial={self.single_response.cert_id.serial_number:X} "
+                f"signer {self.verdict.authorization}>")
 
 
 def check_status(

@@ -120,6 +120,12 @@ class Issuer:
             if name not in dir(self.store):  # dir(): reading .generation could already fail
                 raise OCSPTypeError(f"store must be a StatusStore, got {type(self.store).__name__}")
 
+    def __repr__(self) -> str:
+        # Not the dataclass repr, which printed the certificates and key as asn1crypto bytes.
+        signer = "delegated responder" if self.signer_certificate is not None else "the CA"
+        return (f"<Issuer {self.label or '(no label)'} signed by {signer}, responder ID by {self.responder_id}, "
+                f"{type(self.store).__name__}>")
+
 
 class _Signer:
     """An Issuer made ready: loaded certificates and key, CertID hashes, certificates to include."""
@@ -176,6 +182,10 @@ class Answer:
         """A strong entity tag: the SHA-1 of the response, as RFC 5019 6.2 suggests."""
         return '"' + hashlib.sha1(self.der).hexdigest() + '"'
 
+    def __repr__(self) -> str:
+        statuses = ", ".join(str(s) for s in self.cert_statuses[:4]) + (", ..." if len(self.cert_statuses) > 4 else "")
+        return f"<Answer {self.status} [{statuses}] {len(self.der)} bytes, {self.source}>"
+
 
 @dataclasses.dataclass(frozen=True)
 class Reply:
@@ -185,6 +195,10 @@ class Reply:
     headers: Tuple[Tuple[str, str], ...]
     body: bytes
     answer: Optional[Answer] = None
+
+    def __repr__(self) -> str:
+        kind = next((v for k, v in self.headers if k.lower() == "content-type"), "no Content-Type")
+        return f"<Reply {self.status} {kind} {len(self.body)} bytes>"
 
 
 @dataclasses.dataclass
@@ -272,6 +286,9 @@ class Responder:
         self._lock = threading.Lock()
 
     # --- time --------------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        return f"<Responder for {len(self.signers)} issuer(s): {', '.join(s.label for s in self.signers)}>"
 
     def _now(self, now: Optional[_dt.datetime]) -> _dt.datetime:
         if now is None and self.clock is not None:

@@ -16,6 +16,7 @@ import datetime as _dt
 import threading
 from typing import Dict, Iterator, Optional, Protocol, Union, runtime_checkable
 
+from .._util import serial_text
 from ..enums import RevocationReason
 from ..errors import OCSPValueError
 
@@ -57,6 +58,16 @@ class CertificateRecord:
             value = getattr(self, name)
             if value is not None and (value.tzinfo is None or value.utcoffset() != _dt.timedelta(0)):
                 raise OCSPValueError(f"{name} must be an aware UTC datetime")
+
+    def __repr__(self) -> str:
+        state = {RecordState.VALID: "valid", RecordState.REVOKED: "revoked", RecordState.EXPIRED: "expired"}
+        text = f"<CertificateRecord {serial_text(self.serial_number)} {state.get(self.state, self.state)}"
+        if self.revocation_reason is not None:
+            text += f" ({self.revocation_reason.asn1_name})"
+        if self.revocation_time is not None:
+            text += f" at {self.revocation_time:%Y-%m-%dT%H:%M:%SZ}"
+        subject = self.subject if self.subject is None or len(self.subject) <= 60 else self.subject[:57] + "..."
+        return text + (f" {subject}>" if subject else ">")
 
     @property
     def revoked(self) -> bool:
@@ -101,6 +112,9 @@ class MemoryStore:
 
     def __len__(self) -> int:
         return len(self._records)
+
+    def __repr__(self) -> str:
+        return f"<MemoryStore {len(self)} record(s)>"
 
     def put(self, record: CertificateRecord) -> None:
         """Add or replace a record."""

@@ -300,6 +300,9 @@ class PKIFiles:
     responder: Path  #: the delegated OCSP responder's certificate (``-rsigner``, ``-VAfile``)
     responder_key: Path  #: its private key (``-rkey``)
 
+    def __repr__(self) -> str:
+        return f"<PKIFiles in {self.directory}>"
+
 
 _KEY_ALGORITHMS = {"rsa": "rsa", "ec": "ec", "ecdsa": "ec"}
 

@@ -275,6 +275,11 @@ class Scenario:
     #: Who signed (None for an error status).
     signer: Optional[CertifiedKey] = dataclasses.field(default=None, repr=False)
 
+    def __repr__(self) -> str:
+        # Short: the dataclass repr held the response, the request and the PKI.
+        outcome = self.expected.error or str(self.expected.status)
+        return f"<Scenario {self.name!r}: {outcome}>"
+
     @property
     def response_pem(self) -> Blob:
         """The response, PEM (``-----BEGIN OCSP RESPONSE-----``)."""
