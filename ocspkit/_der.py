@@ -19,6 +19,7 @@ import base64
 import binascii
 import datetime as _dt
 import functools
+import os
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple, TypeVar
@@ -156,14 +157,18 @@ def armor_one_line(label: str, headers: Dict[str, str], der: bytes) -> bytes:
 
 
 def to_der(data: Any, labels: Tuple[str, ...], what: str) -> bytes:
-    """Return DER bytes from DER or PEM input (``bytes``, ``bytearray``, ``memoryview``, PEM ``str``).
+    """Return DER bytes from DER or PEM input: ``bytes``, ``bytearray``, ``memoryview``, a file
+    (``os.PathLike``, or a ``str`` that is not PEM text), or PEM text as a ``str`` (one that
+    starts, after white space, with ``-----BEGIN``) -- the rule ocspkit.crypto applies to
+    certificates and keys.
 
-    ``labels`` are the PEM labels accepted (``("OCSP RESPONSE",)``).
+    ``labels`` are the PEM labels accepted (``("OCSP RESPONSE",)``). A file that cannot be read
+    is a ParseError naming it.
     """
-    if isinstance(data, str):
-        if "-----BEGIN" not in data:
-            raise OCSPTypeError(f"{what} must be bytes (DER or PEM), got a str that is not PEM")
+    if isinstance(data, str) and data.lstrip().startswith("-----BEGIN"):
         data = data.encode("ascii", "replace")
+    elif isinstance(data, (str, os.PathLike)):
+        data = _read_file(data, what)
     elif isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
     elif not isinstance(data, bytes):
@@ -186,6 +191,18 @@ def to_der(data: Any, labels: Tuple[str, ...], what: str) -> bytes:
         return base64.b64decode(body, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ParseError(f"malformed base64 in the PEM block of the {what}: {exc}") from None
+
+
+def _read_file(path: Any, what: str) -> bytes:
+    """The bytes of the file ``path`` (a str or os.PathLike) holds; ParseError if it cannot be read."""
+    name = os.fsdecode(os.fspath(path))
+    shown = name if len(name) <= 200 else name[:200] + "..."
+    try:
+        with open(name, "rb") as handle:
+            return handle.read()
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ParseError(f"cannot read the {what} file {shown!r}: {detail}") from None
 
 
 def pem_armor(der: bytes, label: str) -> bytes:

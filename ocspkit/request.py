@@ -293,7 +293,9 @@ def _read_request(d: bytes, allow_critical: bool) -> OCSPRequest:
 
 
 def load_request(data: Any, *, strict: bool = False, allow_unknown_critical: bool = False) -> OCSPRequest:
-    """Parse an OCSP request from DER or PEM bytes (d2i_OCSP_REQUEST / PEM_read_bio_OCSP_REQUEST).
+    """Parse an OCSP request from DER or PEM bytes (d2i_OCSP_REQUEST / PEM_read_bio_OCSP_REQUEST),
+    or from a file: ``data`` may be a path (``os.PathLike``, or a ``str`` that is not PEM text;
+    a ``str`` starting with ``-----BEGIN`` is PEM text).
 
     By default BER that OpenSSL accepts is accepted and recorded in ``.deviations``;
     ``strict=True`` refuses anything that is not DER. Trailing bytes are always refused, and so

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import re
+from os import PathLike
 from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
 
 from asn1crypto import algos, x509
@@ -753,12 +754,14 @@ def _read_response(der: bytes, allow_critical: bool) -> OCSPResponse:
 
 
 def load_response(
-    data: Union[bytes, bytearray, memoryview, str],
+    data: Union[bytes, bytearray, memoryview, str, PathLike[str]],
     *,
     strict: bool = False,
     allow_unknown_critical: bool = False,
 ) -> OCSPResponse:
-    """Parse an OCSP response from DER or PEM bytes (d2i_OCSP_RESPONSE / PEM_read_bio_OCSP_RESPONSE).
+    """Parse an OCSP response from DER or PEM bytes (d2i_OCSP_RESPONSE / PEM_read_bio_OCSP_RESPONSE),
+    or from a file: ``data`` may be a path (``os.PathLike``, or a ``str`` that is not PEM text;
+    a ``str`` starting with ``-----BEGIN`` is PEM text).
 
     By default BER that OpenSSL accepts is accepted and recorded in ``.deviations``;
     ``strict=True`` refuses anything that is not DER. Always refused, with ParseError: trailing

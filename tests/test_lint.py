@@ -1078,8 +1078,8 @@ def test_misuse(ctx: Ctx) -> None:
     for wrong in (None, 42, ["x"], ocspkit.load_response(der).basic):
         with pytest.raises(ocspkit.OCSPTypeError):
             lint.lint(wrong)
-    with pytest.raises(ocspkit.OCSPTypeError):
-        lint.lint("not PEM")
+    with pytest.raises(ocspkit.ParseError, match="cannot read the OCSP message file"):
+        lint.lint("not PEM")  # a str that is not PEM text names a file
     assert PROFILES == ("rfc6960", "rfc5019")
 
 

@@ -8,10 +8,12 @@ hand against the layout comments; each helper asserts the tag it expects at the 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from conftest import read_vector
 
+import ocspkit
 from ocspkit import (
     CertStatus,
     NonceForm,
@@ -27,6 +29,7 @@ from ocspkit import (
     load_response,
 )
 from ocspkit.extensions import Extension, Extensions, read_nonce
+from ocspkit.testing import TestPKI, make_scenario
 
 UTC = dt.timezone.utc
 
@@ -252,8 +255,8 @@ def test_pem_with_empty_body() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [None, 0, 1.5, "not PEM at all", ["\x30\x00"], {"a": 1}, object()],
-    ids=["None", "int", "float", "str", "list", "dict", "object"],
+    [None, 0, 1.5, ["\x30\x00"], {"a": 1}, object()],
+    ids=["None", "int", "float", "list", "dict", "object"],
 )
 def test_wrong_argument_types(value: object) -> None:
     for load in (load_request, load_response):
@@ -264,6 +267,25 @@ def test_wrong_argument_types(value: object) -> None:
         assert not isinstance(info.value, ParseError)
     with pytest.raises(OCSPTypeError):
         asn1.load(asn1.CertID, value)  # type: ignore[arg-type]
+
+
+def test_files_by_path(tmp_path: Path) -> None:
+    """load_request / load_response read a file given as os.PathLike or as a str that is not PEM
+    text, as certificates and keys are read (a str starting with -----BEGIN is PEM text)."""
+    pki = TestPKI("ec")
+    request = ocspkit.RequestBuilder().add_cert(pki.issue_leaf().certificate, pki.intermediate.certificate).build()
+    scenario = make_scenario("good", pki, request=request)
+    assert scenario.request_der is not None and scenario.request_pem is not None
+    for load, der, pem in ((load_response, scenario.response_der, scenario.response_pem),
+                           (load_request, scenario.request_der, scenario.request_pem)):
+        (tmp_path / "m.der").write_bytes(der)
+        (tmp_path / "m.pem").write_bytes(pem)
+        for source in (tmp_path / "m.der", str(tmp_path / "m.der"), tmp_path / "m.pem", str(tmp_path / "m.pem"),
+                       pem.decode("ascii")):
+            assert load(source).dump() == der  # type: ignore[operator]
+        for missing in (tmp_path / "nosuch.der", "not PEM at all", "a\x00b"):
+            with pytest.raises(ParseError, match=r"cannot read the OCSP (response|request) file"):
+                load(missing)  # type: ignore[operator]
 
 
 def test_empty_input() -> None:
