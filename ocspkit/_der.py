@@ -574,7 +574,8 @@ def load_tree(
     ParseError. ``on_extension(extension, path)`` is called for each Extension met on the way.
     """
     if not der:
-        raise ParseError(f"empty input where a {spec.__name__} was expected", offset=0)
+        article = "an" if spec.__name__[:1] in ("A", "E", "I", "O", "U") else "a"  # an OCSPResponse
+        raise ParseError(f"empty input where {article} {spec.__name__} was expected", offset=0)
     walker = _Walker(strict, on_extension, spec.__name__)
     try:
         tree = spec.load(der, strict=True)

@@ -17,6 +17,9 @@ in the openssl-compatible mode). See ``docs/cli.md``.
 
 from __future__ import annotations
 
+# A command imports what it needs when it needs it: scripts run ocspkit in loops, and printing a
+# response or building a request must not pay for HTTP (sockets, TLS, urllib), verification
+# (oscrypto), lint or the responder. tests/test_lazy_import.py checks what stays out.
 import argparse
 import contextlib
 import dataclasses
@@ -25,33 +28,34 @@ import importlib
 import math
 import os
 import re
-import ssl
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
-from pathlib import Path
-from typing import IO, Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tuple
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    NoReturn,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
-from . import crypto
+from ._defaults import DEFAULT_TIMEOUT
 from ._der import pem_armor, to_der
 from ._util import parse_serial
 from .certid import CertID
-from .enums import (
-    CertStatus,
-    NonceCheck,
-    ResponseStatus,
-    cert_status_str,
-    crl_reason_str,
-    response_status_str,
-)
+from .enums import CertStatus, NonceCheck, ResponseStatus, cert_status_str, crl_reason_str, response_status_str
 from .errors import OCSPError, OCSPValueError, StaleResponse, TransportError
-from .http import DEFAULT_TIMEOUT
-from .nonce import check_nonce
 from .request import OCSPRequest, RequestBuilder, load_request
 from .response import BasicOCSPResponse, OCSPResponse, ResponseBuilder, load_response, unsuccessful_response
-from .validity import check_validity
-from .verify import TrustedCertificate, VerifyFlags, load_trusted_certificates, verify_response
+
+if TYPE_CHECKING:
+    from .crypto import PrivateKey
+    from .verify import TrustedCertificate
 
 __all__ = ["main"]
 
@@ -103,6 +107,40 @@ def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
+# The library's hints name its Python parameters and VerifyFlags; the command line says the same
+# with its options, spelled as the mode in use spells them ({name}: openssl ocsp's spelling, else
+# the subcommands'). Matched on the library's own words: tests/test_cli_messages.py pins them.
+_PYTHON_WORDS = (
+    ("; pass that CA in trusted= or untrusted=", "; give that CA with {CAfile} (trusted) or {verify_other}"),
+    (" (pass the responder's certificate in untrusted=)", " (give the responder's certificate with {verify_other})"),
+    (" (pass its root, or use PARTIAL_CHAIN)", " (give its root with {CAfile} too, or {partial_chain})"),
+    (" (NOEXPLICIT)", " ({no_explicit})"),
+    ("; force=True changes it anyway", "; --force changes it anyway"),
+    ("; force=True does it anyway", "; --force does it anyway"),
+    ("; replace=True lets the index win", "; --replace lets the index win"),
+)
+_SPELLINGS = {  # (openssl ocsp, subcommands)
+    "CAfile": ("-CAfile", "--CAfile"),
+    "verify_other": ("-verify_other", "--verify-other"),
+    "partial_chain": ("-partial_chain", "--partial-chain"),
+    "no_explicit": ("-no_explicit", "--no-explicit"),
+}
+
+
+def _cli_words(message: str, subcommand: bool) -> str:
+    """``message`` (from the library) with its Python words replaced by the command line's."""
+    for python, ours in _PYTHON_WORDS:
+        if python in message:
+            message = message.replace(python, ours.format(**{k: v[subcommand] for k, v in _SPELLINGS.items()}))
+    return message
+
+
+def _pss(key: PrivateKey) -> bool:
+    """Whether ``key`` may only sign RSASSA-PSS (an RSA-PSS key, as ``openssl genpkey -algorithm
+    RSA-PSS`` makes): openssl then signs with PSS, and so does the command line."""
+    return bool(getattr(key.asn1, "algorithm", None) == "rsassa_pss")
+
+
 def _fail(message: str, detail: object = None) -> NoReturn:
     raise CLIError(message if detail is None else f"{message}: {_one_line(detail)}")
 
@@ -134,12 +172,17 @@ def _write_text(out: IO[str], text: str) -> None:
         buffer.flush()
 
 
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 def _read_file(path: str, what: str) -> bytes:
     """The bytes of ``path`` (``-`` is stdin), or a CLIError naming ``what``."""
     try:
         if path == "-":
             return bytes(sys.stdin.buffer.read())
-        return Path(path).read_bytes()
+        return _read_bytes(path)
     except OSError as exc:
         _fail(f"Can't open \"{path}\" for reading ({what})", exc.strerror or exc)
 
@@ -150,7 +193,8 @@ def _write_file(path: str, data: bytes, what: str) -> None:
         _stdout_bytes(data)
         return
     try:
-        Path(path).write_bytes(data)
+        with open(path, "wb") as handle:
+            handle.write(data)
     except OSError as exc:
         _fail(f"Can't open \"{path}\" for writing ({what})", exc.strerror or exc)
 
@@ -158,33 +202,39 @@ def _write_file(path: str, data: bytes, what: str) -> None:
 def _read_input(path: str, what: str) -> bytes:
     """The bytes of a certificate or key file; failures say "Unable to load <what>", as openssl."""
     try:
-        return bytes(sys.stdin.buffer.read()) if path == "-" else Path(path).read_bytes()
+        return bytes(sys.stdin.buffer.read()) if path == "-" else _read_bytes(path)
     except OSError as exc:
         _fail(f"Unable to load {what} from {path}", exc.strerror or exc)
 
 
 def _load_cert(path: str, what: str) -> Any:
+    from .crypto import load_certificate
+
     data = _read_input(path, what)
     try:
-        return crypto.load_certificate(data)
+        return load_certificate(data)
     except OCSPError as exc:
         _fail(f"Unable to load {what} from {path}", exc)
 
 
 def _load_certs(path: str, what: str) -> List[Any]:
+    from .crypto import load_certificates
+
     data = _read_input(path, what)
     try:
-        return list(crypto.load_certificates(data))
+        return list(load_certificates(data))
     except OCSPError as exc:
         _fail(f"Unable to load {what} from {path}", exc)
 
 
-def _load_key(path: str, what: str, password: Optional[str] = None) -> crypto.PrivateKey:
+def _load_key(path: str, what: str, password: Optional[str] = None) -> PrivateKey:
     """A private key from a PEM or DER file; a PEM file may hold certificates too (OpenSSL
     reads the key of ``-rsigner both.pem`` / ``-signer both.pem`` from the same file)."""
+    from .crypto import load_private_key
+
     data = _read_input(path, what)
     try:
-        return crypto.load_private_key(data, password)
+        return load_private_key(data, password)
     except OCSPError as exc:
         _fail(f"Unable to load {what} from {path}", exc)
 
@@ -202,7 +252,8 @@ def _password(source: Optional[str]) -> Optional[str]:
                 _fail("Error getting password", f"no environment variable {source[4:]}")
             return value
         if source.startswith("file:"):
-            lines = Path(source[5:]).read_text(encoding="utf-8").splitlines()
+            with open(source[5:], encoding="utf-8") as handle:
+                lines = handle.read().splitlines()
             return lines[0] if lines else ""
         if source.startswith("fd:"):
             with os.fdopen(int(source[3:]), "r", closefd=False) as handle:
@@ -325,6 +376,8 @@ def _http_send(
 
 def _parse_url(url: str) -> Tuple[str, Optional[str], str, bool]:
     """OSSL_HTTP_parse_url: host, port, path (default ``/``) and whether it is https."""
+    import urllib.parse
+
     try:
         parts = urllib.parse.urlsplit(url)
         port = parts.port
@@ -344,7 +397,6 @@ def _parse_url(url: str) -> Tuple[str, Optional[str], str, bool]:
 # ------------------------------------------------------------------------------------------------
 # Trust store (setup_verify: -CAfile, -CApath, -CAstore and OpenSSL's defaults)
 
-_HASHED_NAME = re.compile(r"^[0-9a-f]{8}\.[0-9]+$")
 _DIR_CACHE: Dict[Tuple[str, float], List[TrustedCertificate]] = {}
 
 
@@ -356,9 +408,12 @@ def _load_dir(path: str) -> List[TrustedCertificate]:
     except OSError:
         return []
     if key not in _DIR_CACHE:
+        from .verify import load_trusted_certificates
+
+        hashed_name = re.compile(r"^[0-9a-f]{8}\.[0-9]+$")
         found: List[TrustedCertificate] = []
         for name in sorted(os.listdir(path)):
-            if _HASHED_NAME.match(name):
+            if hashed_name.match(name):
                 try:
                     found.extend(load_trusted_certificates(os.path.join(path, name)))
                 except (OCSPError, OSError):
@@ -368,6 +423,8 @@ def _load_dir(path: str) -> List[TrustedCertificate]:
 
 
 def _default_paths() -> Tuple[str, str]:
+    import ssl
+
     paths = ssl.get_default_verify_paths()
     cafile = os.environ.get(paths.openssl_cafile_env) or paths.openssl_cafile
     capath = os.environ.get(paths.openssl_capath_env) or paths.openssl_capath
@@ -595,7 +652,8 @@ def _read_response(data: bytes, failure: str) -> _Response:
 class _Ocsp:
     """The state ``openssl ocsp``'s options set, and what ocsp_main does with it."""
 
-    def __init__(self) -> None:
+    def __init__(self, subcommand: bool = False) -> None:
+        self.subcommand = subcommand  # a subcommand's options (--CAfile), not openssl's (-CAfile)
         self.outfile: Optional[str] = None
         # openssl ocsp waits for ever without -timeout; every ocspkit command waits the library's
         # default (10 s, ocspkit.http.DEFAULT_TIMEOUT), which a command line may lower or raise.
@@ -611,7 +669,9 @@ class _Ocsp:
         self.resp_no_certs = False
         self.resp_key_id = False
         self.sign_no_certs = False
-        self.flags = VerifyFlags.NONE
+        # Names of the VerifyFlags set (-no_intern: "NOINTERN", ...): ocspkit.verify, with its
+        # crypto, is imported only when a response is verified.
+        self.flags: FrozenSet[str] = frozenset()
         self.partial_chain = False
         self.badsig = False
         self.req_text = False
@@ -784,7 +844,9 @@ class _Ocsp:
         if index is not None:
             return 0
 
-        trusted = self._trust_store()
+        # OpenSSL's defaults are read only to verify (loading them ignores errors, so skipping
+        # them changes nothing else); -CAfile / -CApath / -CAstore fail here as openssl fails.
+        trusted = self._trust_store(defaults=not self.noverify)
         untrusted = _load_certs(self.verify_certfile, "validator certificates") if self.verify_certfile else []
         problem = response.basic_problem()
         if problem is not None:
@@ -796,6 +858,8 @@ class _Ocsp:
         if not self.noverify:
             if request is not None:
                 # OpenSSL compares octet for octet
+                from .nonce import check_nonce
+
                 nonce = check_nonce(request.usable(), basic, exact=True)
                 if nonce is NonceCheck.REQUEST_ONLY:
                     err.write("WARNING: no nonce in response\n")
@@ -806,7 +870,7 @@ class _Ocsp:
             failure = self._verify(basic, trusted, untrusted)
             if failure is not None:
                 err.write("Response Verify Failure\n")
-                err.write(f"{PROG}: {_one_line(failure)}\n")
+                err.write(f"{PROG}: {_one_line(_cli_words(str(failure), self.subcommand))}\n")
                 ret = 1
             else:
                 err.write("Response verify OK\n")
@@ -833,7 +897,7 @@ class _Ocsp:
         others = _load_certs(self.sign_certfile, "signer certificates") if self.sign_certfile else []
         key = _load_key(self.keyfile or self.signfile, "signer private key")
         try:
-            return builder.sign(key, signer, extra_certs=others, include_certs=not self.sign_no_certs)
+            return builder.sign(key, signer, extra_certs=others, include_certs=not self.sign_no_certs, pss=_pss(key))
         except OCSPError as exc:
             _fail("Error signing OCSP request", exc)
 
@@ -857,7 +921,7 @@ class _Ocsp:
             Issuer(
                 ca, key, store, signer_certificate=rsigner, responder_id="key" if self.resp_key_id else "name",
                 certificates=() if self.resp_no_certs else (rsigner, *rother), validity=validity,
-                hash_algorithm=digest,
+                hash_algorithm=digest, pss=_pss(key),
             )
             for ca in ca_certs
         ]
@@ -868,7 +932,7 @@ class _Ocsp:
         # openssl ocsp -port listens on every interface.
         return _run_server(Responder(issuers), "0.0.0.0", port, self.nrequest, presign=False)
 
-    def _load_responder(self) -> Optional[Tuple[Any, crypto.PrivateKey, List[Any], List[Any]]]:
+    def _load_responder(self) -> Optional[Tuple[Any, PrivateKey, List[Any], List[Any]]]:
         """-rsigner, -rkey (default: the -rsigner file), -CA, -rother, -passin."""
         if self.rsigner is None:
             return None
@@ -880,16 +944,21 @@ class _Ocsp:
         key = _load_key(self.rkey or self.rsigner, "responder private key", _password(self.passin))
         return rsigner, key, ca_certs, rother
 
-    def _trust_store(self) -> List[TrustedCertificate]:
-        """setup_verify: -CAfile / -CApath / -CAstore, each else OpenSSL's default unless -no-*."""
-        default_file, default_dir = _default_paths()
+    def _trust_store(self, defaults: bool = True) -> List[TrustedCertificate]:
+        """setup_verify: -CAfile / -CApath / -CAstore, each else OpenSSL's default unless -no-*
+        (or not ``defaults``)."""
+        if self.cafile is None and self.capath is None and self.castore is None and not defaults:
+            return []
+        from .verify import load_trusted_certificates
+
+        default_file, default_dir = _default_paths() if defaults else ("", "")
         store: List[TrustedCertificate] = []
         if self.cafile is not None:
             try:
                 store.extend(load_trusted_certificates(self.cafile))
             except OCSPError as exc:
                 _fail(f"Error loading file {self.cafile}", exc)
-        elif not self.no_cafile and os.path.isfile(default_file):
+        elif defaults and not self.no_cafile and os.path.isfile(default_file):
             # X509_LOOKUP_load_file on the default file: errors are ignored
             with contextlib.suppress(OCSPError):
                 store.extend(load_trusted_certificates(default_file))
@@ -897,7 +966,7 @@ class _Ocsp:
             if not os.path.isdir(self.capath):
                 _fail(f"Error loading directory {self.capath}", "not a directory")
             store.extend(_load_dir(self.capath))
-        elif not self.no_capath and os.path.isdir(default_dir):
+        elif defaults and not self.no_capath and os.path.isdir(default_dir):
             store.extend(_load_dir(default_dir))
         if self.castore is not None:
             location = self.castore[5:] if self.castore.startswith("file:") else self.castore
@@ -922,15 +991,20 @@ class _Ocsp:
         -issuer [were] implicitly trusted regardless of verify_flags"), so that a response
         signed by any certificate given with -issuer verified; ocspkit follows the fix.
         """
+        from .verify import VerifyFlags, verify_response
+
+        given = VerifyFlags.NONE
+        for name in sorted(self.flags):
+            given |= VerifyFlags[name]
         extra = VerifyFlags.PARTIAL_CHAIN if self.partial_chain else VerifyFlags.NONE
         try:
-            verify_response(basic, trusted=trusted, untrusted=untrusted, flags=self.flags | extra, now=self.attime)
+            verify_response(basic, trusted=trusted, untrusted=untrusted, flags=given | extra, now=self.attime)
             return None
         except OCSPError as exc:
             first = exc
         if self.issuers:
             # -trust_other speaks of -verify_other's certificates (tried above), never of -issuer's.
-            flags = (self.flags & ~VerifyFlags.TRUSTOTHER) | extra
+            flags = (given & ~VerifyFlags.TRUSTOTHER) | extra
             try:
                 verify_response(basic, trusted=trusted, untrusted=self.issuers, flags=flags, now=self.attime)
                 return None
@@ -942,6 +1016,8 @@ class _Ocsp:
         """print_ocsp_summary: one block per -cert / -serial; False if one has no status."""
         if not self.names:
             return True
+        from .validity import check_validity
+
         ok = True
         for name, cert_id in zip(self.names, self.ids):
             out.write(f"{name}: ")
@@ -988,7 +1064,7 @@ def _builder_from(request: OCSPRequest, keep_requestor: bool) -> RequestBuilder:
 
 
 def _make_response(
-    job: _Ocsp, request: OCSPRequest, index: Any, rsigner: Any, key: crypto.PrivateKey,
+    job: _Ocsp, request: OCSPRequest, index: Any, rsigner: Any, key: PrivateKey,
     ca_certs: List[Any], rother: List[Any],
 ) -> OCSPResponse:
     """apps/ocsp.c make_ocsp_response: answer every CertID of ``request`` from ``index``."""
@@ -1041,7 +1117,7 @@ def _make_response(
     builder = builder.with_certificates([] if job.resp_no_certs else [rsigner, *rother])
     digest = _signing_digest(job.rmd)
     try:
-        response = builder.sign(key, rsigner, hash_algorithm=digest, now=now)
+        response = builder.sign(key, rsigner, hash_algorithm=digest, now=now, pss=_pss(key))
     except OCSPError as exc:
         _fail("Error signing OCSP response", exc)
     if job.badsig:
@@ -1077,9 +1153,11 @@ def _field(name: str, convert: Callable[[str], Any] = str) -> Callable[[_Ocsp, s
     return lambda job, arg: setattr(job, name, convert(arg))
 
 
-def _add_flag(flag: VerifyFlags) -> Callable[[_Ocsp, str], None]:
+def _add_flag(flag: str) -> Callable[[_Ocsp, str], None]:
+    """Set the VerifyFlags member named ``flag``."""
+
     def apply(job: _Ocsp, _arg: str) -> None:
-        job.flags |= flag
+        job.flags |= {flag}
 
     return apply
 
@@ -1090,7 +1168,7 @@ def _set_text(job: _Ocsp, _arg: str) -> None:
 
 def _set_vafile(job: _Ocsp, arg: str) -> None:
     job.verify_certfile = arg
-    job.flags |= VerifyFlags.TRUSTOTHER
+    job.flags |= {"TRUSTOTHER"}
 
 
 def _set_url(job: _Ocsp, arg: str) -> None:
@@ -1179,19 +1257,19 @@ _OPTIONS: Dict[str, _Opt] = {
     "noverify": _Opt("-", "Don't verify response at all", _flag("noverify")),
     "nonce": _Opt("-", "Add OCSP nonce to request", _nonce),
     "no_nonce": _Opt("-", "Don't add OCSP nonce to request", _no_nonce),
-    "no_signature_verify": _Opt("-", "Don't check signature on response", _add_flag(VerifyFlags.NOSIGS)),
+    "no_signature_verify": _Opt("-", "Don't check signature on response", _add_flag("NOSIGS")),
     "resp_key_id": _Opt("-", "Identify response by signing certificate key ID", _flag("resp_key_id")),
-    "no_cert_verify": _Opt("-", "Don't check signing certificate", _add_flag(VerifyFlags.NOVERIFY)),
+    "no_cert_verify": _Opt("-", "Don't check signing certificate", _add_flag("NOVERIFY")),
     "text": _Opt("-", "Print text form of request and response", _set_text),
     "req_text": _Opt("-", "Print text form of request", _flag("req_text")),
     "resp_text": _Opt("-", "Print text form of response", _flag("resp_text")),
-    "no_chain": _Opt("-", "Don't chain verify response", _add_flag(VerifyFlags.NOCHAIN)),
-    "no_cert_checks": _Opt("-", "Don't do additional checks on signing certificate", _add_flag(VerifyFlags.NOCHECKS)),
+    "no_chain": _Opt("-", "Don't chain verify response", _add_flag("NOCHAIN")),
+    "no_cert_checks": _Opt("-", "Don't do additional checks on signing certificate", _add_flag("NOCHECKS")),
     "no_explicit": _Opt("-", "Do not explicitly check the chain, just verify the root",
-                        _add_flag(VerifyFlags.NOEXPLICIT)),
-    "trust_other": _Opt("-", "Don't verify additional certificates", _add_flag(VerifyFlags.TRUSTOTHER)),
+                        _add_flag("NOEXPLICIT")),
+    "trust_other": _Opt("-", "Don't verify additional certificates", _add_flag("TRUSTOTHER")),
     "no_intern": _Opt("-", "Don't search certificates contained in response for signer",
-                      _add_flag(VerifyFlags.NOINTERN)),
+                      _add_flag("NOINTERN")),
     "respin": _Opt("s", "File with the DER-encoded response (PEM accepted too)", _field("respin")),
     "VAfile": _Opt("<", "Validator certificates file", _set_vafile),
     "verify_other": _Opt("<", "Additional certificates to search for signer", _field("verify_certfile")),
@@ -1238,7 +1316,9 @@ def _check_value(name: str, kind: str, value: str) -> str:
 
 def _openssl_help() -> str:
     lines = [
-        f"Usage: {PROG} [ocsp] [options]   (the options of openssl ocsp; see docs/cli.md)",
+        f"Usage: {PROG} [ocsp] [options]   (the options of openssl ocsp 3.0: the same meaning, output, files and "
+        "exit status)",
+        f"'{PROG} --help' lists the subcommands (request, send, show, verify, sign, serve, store).",
         "",
     ]
     for name, opt in _OPTIONS.items():
@@ -1271,7 +1351,8 @@ def _run_openssl(argv: Sequence[str]) -> int:
         opt = _OPTIONS.get(name)
         if opt is None:
             if name in _UNSUPPORTED:
-                _fail(f"Option -{name} of openssl ocsp is not supported by ocspkit (see docs/cli.md)")
+                _fail(f"Option -{name} of openssl ocsp is not supported by ocspkit (-help lists the options it "
+                      "supports)")
             if _hash_name(name) is not None or name.lower() in _OTHER_DIGESTS:
                 if value is not None:
                     _fail(f"Option -{name} takes no value")
@@ -1301,7 +1382,15 @@ def _run_openssl(argv: Sequence[str]) -> int:
 
 class _Parser(argparse.ArgumentParser):
     """argparse, with usage errors as one line (``ocspkit <cmd>: error: ...``, exit 2) and exits
-    turned into return values (main() returns, it never calls sys.exit)."""
+    turned into return values (main() returns, it never calls sys.exit). Help is also ``-help``,
+    as openssl spells it (the subcommands take openssl's single-dash spellings too)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        add_help = kwargs.get("add_help", True)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        if add_help:
+            self.add_argument("-h", "--help", "-help", action="help", help="show this help and exit")
 
     def error(self, message: str) -> NoReturn:
         command = self.prog.partition(" ")[2]
@@ -1311,6 +1400,22 @@ class _Parser(argparse.ArgumentParser):
         if message:
             sys.stderr.write(message)
         raise _Exit(status)
+
+
+class _HelpConfig(argparse.Action):
+    """``serve --help-config``: the configuration file's keys (ocspkit.responder.config.REFERENCE)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: Optional[str] = None) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+        option_string: Optional[str] = None,
+    ) -> None:
+        from .responder.config import REFERENCE
+
+        sys.stdout.write(REFERENCE)
+        parser.exit()
 
 
 class _Ordered(argparse.Action):
@@ -1414,15 +1519,14 @@ def _apply_trust_options(job: _Ocsp, ns: argparse.Namespace) -> None:
         job.no_cafile = job.no_capath = job.no_castore = True
     job.verify_certfile = ns.vafile or ns.verify_other
     for attr, flag in (
-        ("trust_other", VerifyFlags.TRUSTOTHER), ("no_intern", VerifyFlags.NOINTERN),
-        ("no_signature_verify", VerifyFlags.NOSIGS), ("no_cert_verify", VerifyFlags.NOVERIFY),
-        ("no_chain", VerifyFlags.NOCHAIN), ("no_cert_checks", VerifyFlags.NOCHECKS),
-        ("no_explicit", VerifyFlags.NOEXPLICIT),
+        ("trust_other", "TRUSTOTHER"), ("no_intern", "NOINTERN"), ("no_signature_verify", "NOSIGS"),
+        ("no_cert_verify", "NOVERIFY"), ("no_chain", "NOCHAIN"), ("no_cert_checks", "NOCHECKS"),
+        ("no_explicit", "NOEXPLICIT"),
     ):
         if getattr(ns, attr):
-            job.flags |= flag
+            job.flags |= {flag}
     if ns.vafile:
-        job.flags |= VerifyFlags.TRUSTOTHER
+        job.flags |= {"TRUSTOTHER"}
     job.partial_chain = ns.partial_chain
     if ns.attime is not None:
         _set_attime(job, str(ns.attime))
@@ -1435,7 +1539,7 @@ def _apply_trust_options(job: _Ocsp, ns: argparse.Namespace) -> None:
 
 
 def _cmd_request(ns: argparse.Namespace) -> int:
-    job = _Ocsp()
+    job = _Ocsp(subcommand=True)
     _apply_names(job, ns)
     if not job.ids:
         _fail("nothing to ask: give --issuer and at least one --cert or --serial")
@@ -1474,7 +1578,7 @@ def _aia_url(job: _Ocsp) -> str:
 
 
 def _cmd_send(ns: argparse.Namespace) -> int:
-    job = _Ocsp()
+    job = _Ocsp(subcommand=True)
     _apply_names(job, ns)
     _set_url(job, ns.url if ns.url is not None else _aia_url(job))
     _apply_request_options(job, ns)
@@ -1497,7 +1601,7 @@ def _cmd_send(ns: argparse.Namespace) -> int:
 
 
 def _cmd_verify(ns: argparse.Namespace) -> int:
-    job = _Ocsp()
+    job = _Ocsp(subcommand=True)
     job.respin = ns.response
     job.ids_are_request = False
     _apply_names(job, ns)
@@ -1509,7 +1613,7 @@ def _cmd_verify(ns: argparse.Namespace) -> int:
 
 
 def _cmd_sign(ns: argparse.Namespace) -> int:
-    job = _Ocsp()
+    job = _Ocsp(subcommand=True)
     job.index, job.ca, job.rsigner, job.rkey, job.passin, job.rother = (
         ns.index, ns.ca, ns.rsigner, ns.rkey, ns.passin, ns.rother,
     )
@@ -1532,12 +1636,34 @@ def _cmd_sign(ns: argparse.Namespace) -> int:
     return job.run()
 
 
+_PEM_KINDS = {_REQUEST_PEM: "request", _RESPONSE_PEM: "response"}
+
+
+def _sniff(data: bytes, path: str) -> Optional[str]:
+    """"request" or "response", from the content alone (so that a message the loaders refuse is
+    reported as what it is): a PEM block's label, else the first element in the outer SEQUENCE
+    (an OCSPResponse starts with its responseStatus ENUMERATED, an OCSPRequest with its
+    tbsRequest SEQUENCE, RFC 6960 4.1.1 / 4.2.1); None when neither shows."""
+    if not data.strip():
+        _fail(f"not an OCSP request or response: {path} is empty")
+    if data[:1] != b"\x30":
+        found = re.search(rb"-----BEGIN ([A-Z0-9 ]+)-----", data)
+        if found is None:
+            return None
+        label = found.group(1).decode("ascii")
+        if label not in _PEM_KINDS:
+            _fail(f"not an OCSP request or response: {path} holds a PEM block labelled {label!r} "
+                  f"(expected {_REQUEST_PEM} or {_RESPONSE_PEM})")
+        return _PEM_KINDS[label]
+    if len(data) < 3:
+        return None
+    length = data[1]
+    start = 2 if length < 0x80 else 2 + (length & 0x7F)  # short, long or indefinite (0x80) form
+    return {0x0A: "response", 0x30: "request"}.get(data[start]) if start < len(data) else None
+
+
 def _detect(data: bytes) -> str:
-    head = data.lstrip()[:40]
-    if head.startswith(b"-----BEGIN OCSP REQUEST"):
-        return "request"
-    if head.startswith(b"-----BEGIN OCSP RESPONSE"):
-        return "response"
+    """What the loaders accept, when the content does not say (``_sniff``)."""
     try:
         load_response(data)
         return "response"
@@ -1556,7 +1682,10 @@ def _severity(finding: Any) -> str:
 
 def _cmd_show(ns: argparse.Namespace) -> int:
     data = _read_file(ns.file, "OCSP message")
-    kind = ns.type if ns.type != "auto" else _detect(data)
+    found = _sniff(data, ns.file)
+    if ns.type != "auto" and found is not None and found != ns.type:
+        _fail(f"{ns.file} holds an OCSP {found}, not an OCSP {ns.type} (--type auto, the default, reads either)")
+    kind = ns.type if ns.type != "auto" else found or _detect(data)
     message: Any
     try:
         message = load_request(data) if kind == "request" else load_response(data)
@@ -1598,17 +1727,69 @@ def _run_server(
     from .responder.server import run
 
     if presign:
-        count = responder.presign()
-        sys.stderr.write(f"{PROG}: pre-signed {count} responses\n")
-        sys.stderr.flush()
+        _presign(responder)
     run(responder, host=host, port=port, limit_max_requests=nrequest, **options)
     return 0
 
 
+def _presign(responder: Any) -> None:
+    count = responder.presign()
+    sys.stderr.write(f"{PROG}: pre-signed {count} responses\n")
+    sys.stderr.flush()
+
+
+@contextlib.contextmanager
+def _held_logs(level: str) -> Iterator[List[Any]]:
+    """Hold the ``ocspkit`` log records of the service's start (configuration, stores, pre-signing)
+    at ``level``. If the start fails, its one ``ocspkit:`` line says why (a store that cannot be
+    read logs the same words) and they are dropped; if it works, the caller sets logging up and
+    replays them. Without this, Python's last-resort handler would print them bare."""
+    import logging
+
+    records: List[logging.LogRecord] = []
+
+    class Hold(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger = logging.getLogger("ocspkit")
+    hold, before = Hold(), logger.level
+    numeric = logging.getLevelName(level.upper())
+    logger.setLevel(numeric if isinstance(numeric, int) else logging.INFO)
+    logger.addHandler(hold)
+    try:
+        yield records
+    except BaseException:
+        logger.setLevel(before)
+        raise
+    finally:
+        logger.removeHandler(hold)
+
+
 def _cmd_serve(ns: argparse.Namespace) -> int:
+    from .responder.logs import configure_logging
+
+    with _held_logs(ns.log_level) as held:
+        responder, settings = _serve_setup(ns)
+        if not ns.request_timeout > 0:
+            _fail("serve: --request-timeout must be positive")
+        if settings.presign and not ns.no_presign:
+            _presign(responder)
+    # Logging starts once the service is ready to run, so a refusal stays one line on stderr.
+    handler = configure_logging(ns.log_level, ns.log_format)
+    for record in held:
+        handler.handle(record)
+    host = ns.host if ns.host is not None else settings.host
+    port = ns.port if ns.port is not None else settings.port
+    nrequest = ns.nrequest if ns.nrequest is not None else settings.limit_max_requests
+    return _run_server(responder, host, port, nrequest, presign=False, http=ns.http,
+                       request_timeout=ns.request_timeout)
+
+
+def _serve_setup(ns: argparse.Namespace) -> Tuple[Any, Any]:
+    """``serve``'s responder and settings, from --config or from the one-issuer options."""
     from .responder import Issuer, Responder, load_config, make_store
     from .responder.config import ServerSettings, parse_duration
-    from .responder.logs import configure_logging
 
     if ns.config is not None:
         if ns.index or ns.db or ns.ca or ns.rsigner or ns.rkey:
@@ -1629,28 +1810,25 @@ def _cmd_serve(ns: argparse.Namespace) -> int:
         issuers = [
             Issuer(ca, key, store, signer_certificate=signer, responder_id="key" if ns.resp_key_id else "name",
                    certificates=() if ns.resp_no_certs else ((signer or ca, *rother) if rother else None),
-                   validity=validity, hash_algorithm=digest, unknown_status=ns.unknown)
+                   validity=validity, hash_algorithm=digest, unknown_status=ns.unknown, pss=_pss(key))
             for ca in _load_certs(ns.ca, "CA certificates")
         ]
         responder, settings = Responder(issuers), ServerSettings()
-    host = ns.host if ns.host is not None else settings.host
-    port = ns.port if ns.port is not None else settings.port
-    nrequest = ns.nrequest if ns.nrequest is not None else settings.limit_max_requests
-    # Logging starts once the configuration is read, so a refusal stays one line on stderr.
-    configure_logging(ns.log_level, ns.log_format)
-    if not ns.request_timeout > 0:
-        _fail("serve: --request-timeout must be positive")
-    return _run_server(responder, host, port, nrequest, presign=settings.presign and not ns.no_presign,
-                       http=ns.http, request_timeout=ns.request_timeout)
+    return responder, settings
 
 
-def _build_parser() -> _Parser:
+def _build_parser(command: Optional[str] = None) -> _Parser:
+    """The subcommands' parser. With ``command`` (the first argument), the ``store`` commands are
+    added only if they can be asked for: they import the responder package, which nothing else
+    needs."""
     parser = _Parser(
         prog=PROG,
         description="OCSP requests and responses from the command line (RFC 6960). Any first argument "
         "starting with '-' (or the word 'ocsp') selects the openssl-compatible mode: the options of "
         "'openssl ocsp', same meaning, output and exit status.",
-        epilog="See docs/cli.md. 'ocspkit -help' lists the openssl-compatible options.",
+        epilog="Each command describes itself: 'ocspkit request --help' (or -help), and so on. "
+        "'ocspkit -help' lists the openssl-compatible options. Errors are one line on stderr, 'ocspkit: ...'; "
+        "the exit status is openssl's (0 done, 1 failure), 2 for a usage error.",
     )
     from . import __version__
 
@@ -1726,16 +1904,20 @@ def _build_parser() -> _Parser:
     _add_output(p)
     p.set_defaults(func=_cmd_sign)
 
-    from .responder.admin import add_store_commands
+    if command not in _COMMANDS or command == "store":
+        from .responder.admin import add_store_commands
 
-    add_store_commands(sub)
+        add_store_commands(sub)
 
     p = sub.add_parser("serve", help="run the OCSP responder service (HTTP, RFC 6960 / RFC 5019)", description=(
         "Serve OCSP over HTTP with uvicorn (pip install 'ocspkit[server]'): GET and POST, RFC 5019 cache "
         "headers, /health and /metrics. Several issuers with their own signers and stores come from --config "
-        "(TOML or JSON, see docs/responder.md); one issuer from the options below. openssl's "
-        "'ocspkit -index ... -CA ... -rsigner ... -port N' starts the same service."))
-    p.add_argument("--config", metavar="FILE", help="responder configuration (TOML or JSON)")
+        "(TOML or JSON: 'ocspkit serve --help-config' lists its keys); one issuer from the options below. "
+        "openssl's 'ocspkit -index ... -CA ... -rsigner ... -port N' starts the same service. It prints "
+        "'ACCEPT host:port' once it listens; SIGINT or SIGTERM stop it. A refusal at start is one 'ocspkit:' "
+        "line and exit status 1."))
+    p.add_argument("--config", metavar="FILE", help="responder configuration (TOML or JSON; see --help-config)")
+    p.add_argument("--help-config", action=_HelpConfig, help="describe the configuration file's keys and exit")
     p.add_argument("--ca", metavar="FILE", help="the CA certificate(s) answered for")
     p.add_argument("--index", metavar="FILE", help="status store: OpenSSL's CA database (index.txt)")
     p.add_argument("--db", metavar="FILE", help="status store: an ocspkit SQLite database (see 'ocspkit store')")
@@ -1762,13 +1944,16 @@ def _build_parser() -> _Parser:
     return parser
 
 
+_COMMANDS = ("request", "send", "check", "show", "verify", "sign", "serve", "store")
+
+
 def _run_subcommand(argv: Sequence[str]) -> int:
-    parser = _build_parser()
+    parser = _build_parser(argv[0] if argv else None)
     ns = parser.parse_args(list(argv))
     if getattr(ns, "command", None) is None:
         # Status 1, as 'openssl ocsp' without options exits.
         raise CLIError(
-            "give a command (request, send, check, show, verify, sign, serve, store) or openssl ocsp options "
+            f"give a command ({', '.join(_COMMANDS)}) or openssl ocsp options "
             f"(see {PROG} --help)", 1
         )
     result: int = ns.func(ns)
@@ -1781,19 +1966,19 @@ def _run_subcommand(argv: Sequence[str]) -> int:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run ``ocspkit ARGV`` (default: sys.argv[1:]) and return the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    openssl = bool(args) and (args[0] == "ocsp" or (args[0].startswith("-") and args[0] not in (
+        "-h", "--help", "--version")))
     try:
-        if args and args[0] == "ocsp":
-            return _run_openssl(args[1:])
-        if args and args[0].startswith("-") and args[0] not in ("-h", "--help", "--version"):
-            return _run_openssl(args)
+        if openssl:
+            return _run_openssl(args[1:] if args[0] == "ocsp" else args)
         return _run_subcommand(args)
     except _Exit as exc:
         return exc.status
     except CLIError as exc:
-        _report(str(exc))
+        _report(_cli_words(str(exc), not openssl))
         return exc.status
     except (OCSPError, OSError) as exc:
-        _report(str(exc) or type(exc).__name__)
+        _report(_cli_words(str(exc), not openssl) or type(exc).__name__)
         return 1
 
 

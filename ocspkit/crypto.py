@@ -27,7 +27,6 @@ import collections
 import hashlib
 import os
 import re
-import secrets
 import sys
 import threading
 import weakref
@@ -138,7 +137,7 @@ def random_bytes(n: int) -> bytes:
     """Return ``n`` cryptographically strong random bytes (for nonces and serial numbers)."""
     if not isinstance(n, int) or isinstance(n, bool) or n < 0:
         raise OCSPValueError(f"n must be a non-negative int, not {n!r}")
-    return secrets.token_bytes(n)
+    return os.urandom(n)  # what secrets.token_bytes does, without importing secrets (random, hmac)
 
 
 # --------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ import urllib.request
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import crypto
+from ._defaults import DEFAULT_TIMEOUT as _DEFAULT_TIMEOUT
 from ._deps import ASN1_ERRORS, RESOLVER_ERRORS
 from ._der import to_der
 from .certid import DEFAULT_CERTID_HASH
@@ -78,9 +79,9 @@ OCSP_RESPONSE_MEDIA_TYPE = "application/ocsp-response"
 GET_LIMIT = 255
 
 #: Seconds for the whole exchange (name resolution, connect, TLS, send, reply, redirects, and the
-#: POST after a refused GET): long enough for a slow responder across the world, short enough that
-#: a dead one does not stall the caller. OpenSSL's client has no default (it waits forever).
-DEFAULT_TIMEOUT = 10.0
+#: POST after a refused GET): 10. Defined in ocspkit._defaults, which the command line reads
+#: without importing this module.
+DEFAULT_TIMEOUT = _DEFAULT_TIMEOUT
 
 #: The largest response body read: OpenSSL's limit for OCSP (OSSL_HTTP_DEFAULT_MAX_RESP_LEN,
 #: 100 KiB, which ``openssl ocsp`` passes). Real responses are 1-5 KB, certificates included.

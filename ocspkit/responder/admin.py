@@ -348,7 +348,9 @@ def add_store_commands(subparsers: Any) -> argparse.ArgumentParser:
         "store", help="manage the SQLite status store (add, revoke, unrevoke, remove, list, import)",
         description="Manage the responder's SQLite status store: record certificates, revoke them, list "
         "them, import an OpenSSL index.txt. The responder sees every change at once, also while it runs.",
-        epilog="See docs/responder-stores.md.",
+        epilog="Each action has its own --help ('ocspkit store revoke --help'). Serial numbers are decimal, "
+        "or hex after 0x, as 'store list' prints them. Each command is one transaction; errors are one line "
+        "and exit status 1. 'ocspkit serve --db FILE' answers from the store.",
     )
     actions = store.add_subparsers(dest="store_action", metavar="ACTION", parser_class=type(store))
     actions.required = True

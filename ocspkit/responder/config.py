@@ -21,7 +21,8 @@ request limits, and where to listen.
     validity = "1d"
     store = { type = "sqlite", path = "ocsp.db" }
 
-Relative paths are relative to the file. See docs/responder.md for every key.
+Relative paths are relative to the file. :data:`REFERENCE` (``ocspkit serve --help-config``)
+lists every key.
 """
 
 from __future__ import annotations
@@ -40,7 +41,57 @@ from ..errors import OCSPError, OCSPValueError
 from .core import Issuer, Responder
 from .store import StatusStore
 
-__all__ = ["ConfigError", "ServerSettings", "load_config", "make_store", "parse_duration", "responder_from_config"]
+__all__ = [
+    "REFERENCE", "ConfigError", "ServerSettings", "load_config", "make_store", "parse_duration",
+    "responder_from_config",
+]
+
+#: Every key of the configuration file, with its default, as ``ocspkit serve --help-config`` prints
+#: it (an installed package has no docs/ directory; tests check that no key is missing).
+REFERENCE = """\
+The configuration file of 'ocspkit serve --config FILE': TOML (Python 3.11+, or the tomli
+package) or JSON (a file named *.json, the same tables as objects). Relative paths are relative
+to the file; unknown keys are refused. Only ca, signer_key and store are required; the values
+below are the defaults, where there is one.
+
+[server]                           # where to listen; --host, --port, --nrequest win
+host = "127.0.0.1"                 # "0.0.0.0": every interface
+port = 8080                        # 0 picks a free port
+limit_max_requests = 100000        # stop after that many requests (default: never)
+
+[responder]
+nonce_lengths = [1, 32]            # RFC 8954 2.1; other lengths get malformedRequest
+require_signed_requests = false    # true: unsigned requests get sigRequired
+request_trust = []                 # anchors signed requests must chain to (empty: signature only)
+max_request_size = 65536           # bytes
+max_cert_ids = 1000                # CertIDs in one request
+cache_size = 100000                # pre-signed answers kept
+refresh = 0.5                      # re-sign once this part of thisUpdate..nextUpdate has passed
+presign = true                     # sign every known serial at start (--no-presign: false)
+path_prefix = "/"                  # where the responder lives, for GET
+
+[[issuer]]                         # one table per CA answered for, at least one
+label = "Issuing CA"               # in logs and /health (default: the CA's subject)
+ca = "ca.pem"                      # the CA certificate
+signer_key = "ocsp.key"            # the CA's key, or the delegated responder's
+signer_certificate = "ocsp.pem"    # a delegated responder (id-kp-OCSPSigning); omitted: the CA signs
+key_password_env = "OCSP_KEY_PASS" # the environment variable holding the key's pass phrase
+responder_id = "name"              # or "key" (--resp-key-id)
+validity = "1d"                    # nextUpdate - thisUpdate: 90s, 15m, 12h, 7d, 1w, or "none"
+include_certificates = true        # false: no certificates in responses (--resp-no-certs)
+extra_certificates = []            # more certificates after the signer's (--rother)
+hash_algorithm = "sha256"          # signature digest (--rmd)
+pss = false                        # RSASSA-PSS signatures
+unknown_status = "unknown"         # or "revoked", RFC 6960 2.2 extended revoke (--unknown)
+expired_status = "good"            # what index.txt E rows get: "good", "unknown" or "revoked"
+store = { type = "sqlite", path = "ocsp.db", issuer = "default" }
+# or  { type = "index", path = "index.txt", check_interval = 1.0 }: OpenSSL's CA database,
+#     re-read when it changes (checked every check_interval seconds)
+
+Each issuer has its own signer and store. A CertID of an issuer not served gets unauthorized.
+A store that cannot be read gives internalError (tryLater for a locked database) and /health
+answers 503; a corrupt new copy of an index.txt is logged and the last good copy kept.
+"""
 
 
 class ConfigError(OCSPValueError):
