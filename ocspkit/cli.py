@@ -1692,13 +1692,15 @@ def _cmd_show(ns: argparse.Namespace) -> int:
     except OCSPError as exc:
         _fail(f"Error reading OCSP {kind} from {ns.file}", exc)
     out = sys.stdout
+    # _write_text: octets that are not UTF-8 (kept as surrogate escapes) go out as the octets,
+    # also on a stdout that refuses surrogates (PYTHONIOENCODING=utf-8:strict), as -resp_text does.
     if ns.format == "text":
         text = _text()
-        out.write(text.request_text(message) if kind == "request" else text.response_text(message))
+        _write_text(out, text.request_text(message) if kind == "request" else text.response_text(message))
         return 0
     if ns.format == "json":
         rendered = _text().to_json_text(message)
-        out.write(rendered if rendered.endswith("\n") else rendered + "\n")
+        _write_text(out, rendered if rendered.endswith("\n") else rendered + "\n")
         return 0
     try:
         lint = importlib.import_module("ocspkit.lint")
@@ -1713,7 +1715,7 @@ def _cmd_show(ns: argparse.Namespace) -> int:
             line += f" [{clause}]"
         if path:
             line += f" (at {path})"
-        out.write(line + "\n")
+        _write_text(out, line + "\n")
     if not findings:
         out.write(f"{ns.file}: no findings\n")
     return 1 if any(_severity(f) == "error" for f in findings) else 0

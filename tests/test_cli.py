@@ -31,6 +31,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import pytest
 from _interop_helpers import OpenSSLResponder, index_line, run
+from conftest import read_vector
 
 import ocspkit
 from ocspkit import CertID, ResponseBuilder, cli, crypto, load_request, load_response
@@ -819,6 +820,24 @@ def test_show_subcommand(inputs: Inputs, tmp_path: Path, capsys: Any, monkeypatc
     ours = run_inprocess(["show", "resp.der", "--format", "json"], kdir, capsys, monkeypatch)
     assert ours.rc == 0
     assert ours.out.rstrip("\n") == text.to_json_text(load_response((inputs.dir / "resp.der").read_bytes())).rstrip()
+
+
+def test_show_writes_non_utf8_octets_on_a_strict_stdout(tmp_path: Path) -> None:
+    """A certificate name holding a byte that is not UTF-8 (one bit of 'a' flipped in a real
+    response, found by the fuzz harness): 'show' printed a traceback on a stdout that refuses
+    surrogate escapes; like -resp_text, it now writes the octet as received, in every format."""
+    data = bytearray(read_vector("go/old-startcom-ocspResponse.der"))
+    assert data[1425] == ord("a")
+    data[1425] ^= 0x80
+    (tmp_path / "flipped.der").write_bytes(bytes(data))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8:strict")
+    for form in ("text", "json", "lint"):
+        result = subprocess.run([sys.executable, "-m", "ocspkit", "show", "--format", form, "flipped.der"],
+                                cwd=tmp_path, capture_output=True, timeout=60, env=env, check=False)
+        assert b"Traceback" not in result.stderr, result.stderr.decode(errors="replace")
+        assert result.returncode in (0, 1), result.stderr  # lint exits 1 when it finds an error
+        if form == "text":
+            assert b"\xe1" in result.stdout
 
 
 def test_show_lint(inputs: Inputs, tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
