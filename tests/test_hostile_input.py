@@ -29,6 +29,7 @@ from asn1crypto import algos, x509
 import ocspkit
 import ocspkit.text
 from ocspkit import cli, crypto, lint
+from ocspkit._fast import tlv as _tlv
 from ocspkit.certid import CertID
 from ocspkit.errors import ChainError, OCSPError, ParseError
 from ocspkit.request import RequestBuilder
@@ -40,17 +41,6 @@ UTC = dt.timezone.utc
 
 # --------------------------------------------------------------------------------------------
 # DER surgery
-
-
-def _length(n: int) -> bytes:
-    if n < 0x80:
-        return bytes((n,))
-    size = (n.bit_length() + 7) // 8
-    return bytes((0x80 | size,)) + n.to_bytes(size, "big")
-
-
-def _tlv(tag: int, contents: bytes) -> bytes:
-    return bytes((tag,)) + _length(len(contents)) + contents
 
 
 def _elements(data: bytes) -> List[Tuple[int, bytes]]:

@@ -38,6 +38,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Type, Un
 
 from .. import crypto, errors
 from .._fast import signing_algorithm
+from .._fast import tlv as _tlv
 from .._util import to_utc
 from ..asn1 import OID
 from ..certid import CertID
@@ -381,17 +382,6 @@ class Scenario:
 
 # ------------------------------------------------------------------------------------------------
 # DER (and BER) assembly
-
-
-def _length(n: int) -> bytes:
-    if n < 0x80:
-        return bytes((n,))
-    size = (n.bit_length() + 7) // 8
-    return bytes((0x80 | size,)) + n.to_bytes(size, "big")
-
-
-def _tlv(tag: int, contents: bytes) -> bytes:
-    return bytes((tag,)) + _length(len(contents)) + contents
 
 
 def _ber(tag: int, contents: bytes, form: str) -> bytes:
