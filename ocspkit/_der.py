@@ -524,8 +524,10 @@ def received(value: Any) -> bytes:
 def tlv_end(data: bytes, offset: int, depth: int = 0) -> int:
     """The end offset of the BER TLV starting at ``offset`` (definite or indefinite length).
 
-    Used to slice signed fields out of the bytes as received. The data has been parsed already,
-    so malformed input only raises ParseError defensively.
+    Used to slice signed fields out of the bytes as received. Total on any bytes: a TLV that
+    runs past the end of ``data``, is truncated or nests too deeply is a ParseError (the callers
+    pass parsed data, but a slice computed from another encoding, such as the contents of a
+    constructed string, must not turn into an IndexError).
     """
     if depth > 200 or offset + 2 > len(data):
         raise ParseError("truncated or too deeply nested TLV", offset=offset)
@@ -534,6 +536,8 @@ def tlv_end(data: bytes, offset: int, depth: int = 0) -> int:
         while pos < len(data) and data[pos] & 0x80:
             pos += 1
         pos += 1
+    if pos >= len(data):
+        raise ParseError("truncated TLV header", offset=offset)
     length_octet = data[pos]
     pos += 1
     if length_octet == 0x80:
@@ -542,20 +546,27 @@ def tlv_end(data: bytes, offset: int, depth: int = 0) -> int:
         return pos + 2
     if length_octet & 0x80:
         n = length_octet & 0x7F
+        if pos + n > len(data):
+            raise ParseError("truncated TLV length", offset=offset)
         length = int.from_bytes(data[pos : pos + n], "big")
         pos += n
     else:
         length = length_octet
+    if pos + length > len(data):
+        raise ParseError("TLV longer than the data it is in", offset=offset)
     return pos + length
 
 
 def first_child(data: bytes) -> bytes:
-    """The first element inside the constructed TLV that ``data`` holds, exactly as encoded."""
+    """The first element inside the constructed TLV that ``data`` holds, exactly as encoded
+    (ParseError, never IndexError, when ``data`` is not one)."""
     start = 1
-    if data[0] & 0x1F == 0x1F:
-        while data[start] & 0x80:
+    if data[:1] and data[0] & 0x1F == 0x1F:
+        while start < len(data) and data[start] & 0x80:
             start += 1
         start += 1
+    if start >= len(data):
+        raise ParseError("truncated TLV header", offset=0)
     length_octet = data[start]
     start += 1 + (length_octet & 0x7F if length_octet & 0x80 and length_octet != 0x80 else 0)
     return data[start : tlv_end(data, start)]

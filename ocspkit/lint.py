@@ -43,7 +43,7 @@ from asn1crypto import core
 
 from . import asn1
 from ._deps import ASN1_ERRORS
-from ._der import Deviation, _Walker, first_child, load_tree, received, tlv_end, to_der, unused_bits
+from ._der import Deviation, _Walker, first_child, load_tree, received, to_der, unused_bits
 from ._util import hash_name, int_text, to_utc
 from .asn1 import OID
 from .enums import NamedMember
@@ -481,13 +481,10 @@ class _Linter:
 
     def received(self, path: str, value: Any) -> bytes:
         """The encoding of the field at ``path`` exactly as received (asn1crypto's ``dump()``
-        would parse an ``Any`` and may re-encode what it parsed)."""
-        start = self.offset_of(path)
-        if start is not None:
-            with contextlib.suppress(OCSPError, IndexError):
-                return self.der[start : tlv_end(self.der, start)]
-        header = getattr(value, "_header", None) or b""
-        return bytes(header) + bytes(value.contents or b"") + bytes(getattr(value, "_trailer", None) or b"")
+        would parse an ``Any`` and may re-encode what it parsed). Taken from the value itself, not
+        from its offset in the message: inside a constructed (BER) OCTET STRING the parsed value
+        is the segments joined, which an offset into the message does not address."""
+        return received(value)
 
     def emit(
         self,

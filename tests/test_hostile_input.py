@@ -29,6 +29,7 @@ from asn1crypto import algos, x509
 import ocspkit
 import ocspkit.text
 from ocspkit import cli, crypto, lint
+from ocspkit._der import first_child, tlv_end
 from ocspkit._fast import tlv as _tlv
 from ocspkit.certid import CertID
 from ocspkit.errors import ChainError, OCSPError, ParseError
@@ -659,3 +660,37 @@ def _pem(der: bytes) -> bytes:
     from ocspkit._der import pem_armor
 
     return pem_armor(der, "CERTIFICATE")
+
+
+# --------------------------------------------------------------------------------------------
+# Found by the in-project fuzz run (tests/fuzz, seed 20261207): lint on a response whose
+# responseBytes OCTET STRING is constructed, in nested segments that split the BasicOCSPResponse's
+# own header. lint sliced fields out of the message by offsets, which do not address the joined
+# segments: an IndexError from _der.tlv_end, or, here, a false "signer.not_included".
+
+
+def _nested_segments(response_der: bytes) -> bytes:
+    basic = ocspkit.load_response(response_der).basic.dump()
+    inner = b"\x24\x80" + _tlv(0x04, basic[2:4]) + _tlv(0x04, basic[4:]) + b"\x00\x00"
+    octets = b"\x24\x80" + _tlv(0x04, basic[:2]) + inner + b"\x00\x00"  # X.690 8.7.3.2
+    response_bytes = _tlv(0x30, _tlv(0x06, bytes.fromhex("2b0601050507300101")) + octets)
+    return _tlv(0x30, b"\x0a\x01\x00" + _tlv(0xA0, response_bytes))
+
+
+@pytest.mark.parametrize("name", ["good", "revoked", "nonce-wrong"])
+def test_lint_reads_fields_inside_constructed_strings_as_received(name: str) -> None:
+    primitive = bytes(make_scenario(name).response_der)
+    nested = _nested_segments(primitive)
+    assert ocspkit.load_response(nested).basic.dump() == ocspkit.load_response(primitive).basic.dump()
+    plain = {f.code for f in lint.lint(primitive)}
+    ber = {f.code for f in lint.lint(nested)}
+    assert ber == plain | {"der.constructed_primitive", "der.indefinite_length"}
+
+
+@pytest.mark.parametrize("data", [b"\x1f\x81", b"\x30", b"\x30\x85\x01", b"\x30\x05\x02\x01", b"\x30\x80\x02\x01"])
+def test_tlv_slicing_is_total(data: bytes) -> None:
+    """tlv_end / first_child on bytes that are not a whole TLV: ParseError, never IndexError."""
+    with pytest.raises(ParseError):
+        tlv_end(data, 0)
+    with pytest.raises(ParseError):
+        first_child(data)
