@@ -146,17 +146,10 @@ def _signature_parts(buf: bytes, fields: Sequence[tlv.TLV], tbs: bytes) -> Optio
 def response_parts(data: bytes) -> Optional[SignedParts]:
     """tbsResponseData, signatureAlgorithm, signature and certs of a response (DER, BER or PEM),
     found by position (tags are not trusted), or None when the message does not have them."""
-    der = tlv.unpem(data)
-    top = None if der is None else tlv.read_tlv(der)
-    if der is None or top is None or not top.constructed:
+    found = _inside_second_field(data)
+    if found is None:
         return None
-    fields = tlv.children(der, top)
-    if len(fields) < 2 or not fields[1].constructed:
-        return None
-    response_bytes = tlv.children(der, fields[1])
-    if not response_bytes or not response_bytes[0].constructed:
-        return None
-    inside = tlv.children(der, response_bytes[0])
+    der, _, inside = found  # inside responseBytes: responseType, response
     if len(inside) < 2:
         return None
     value = tlv.string_value(der, inside[1])
@@ -171,6 +164,17 @@ def response_parts(data: bytes) -> Optional[SignedParts]:
 
 def request_parts(data: bytes) -> Optional[SignedParts]:
     """tbsRequest and optionalSignature's parts of a signed request, or None."""
+    found = _inside_second_field(data)
+    if found is None:
+        return None
+    der, fields, signature = found  # inside optionalSignature: the Signature's fields
+    return _signature_parts(der, signature, fields[0].raw(der))
+
+
+def _inside_second_field(data: bytes) -> Optional[Tuple[bytes, List[tlv.TLV], List[tlv.TLV]]]:
+    """(DER, the outer SEQUENCE's fields, the elements of the constructed value its second field
+    wraps), by position: a response's responseBytes, a request's optionalSignature. None when the
+    message does not have that shape."""
     der = tlv.unpem(data)
     top = None if der is None else tlv.read_tlv(der)
     if der is None or top is None or not top.constructed:
@@ -178,10 +182,10 @@ def request_parts(data: bytes) -> Optional[SignedParts]:
     fields = tlv.children(der, top)
     if len(fields) < 2 or not fields[1].constructed:
         return None
-    signature = tlv.children(der, fields[1])
-    if not signature or not signature[0].constructed:
+    wrapped = tlv.children(der, fields[1])
+    if not wrapped or not wrapped[0].constructed:
         return None
-    return _signature_parts(der, tlv.children(der, signature[0]), fields[0].raw(der))
+    return der, fields, tlv.children(der, wrapped[0])
 
 
 CertKey = Tuple[bytes, bytes, bytes]
