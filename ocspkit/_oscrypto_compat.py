@@ -531,18 +531,24 @@ def _make_fast_signer(
             raise OSError("setting up the signing context failed")
         with lock:
             contexts.append(ctx)
+        # The signature buffer and its length, one pair per thread, made once with the context.
         local.ctx = ctx
+        local.buffer = ctypes.create_string_buffer(size)
+        local.length = ctypes.c_size_t(size)
+        local.length_ref = ctypes.byref(local.length)
         return int(ctx)
 
     def sign(data: bytes) -> bytes:
         hashed = digest(data).digest()
         ctx = getattr(local, "ctx", None) or new_context()
-        length = ctypes.c_size_t(size)
-        buffer = ctypes.create_string_buffer(size)
-        if lib.EVP_PKEY_sign(ctx, buffer, ctypes.byref(length), hashed, len(hashed)) != 1:
+        length = local.length
+        length.value = size  # in: the buffer's size; out: the signature's
+        buffer = local.buffer
+        if lib.EVP_PKEY_sign(ctx, buffer, local.length_ref, hashed, len(hashed)) != 1:
             _clear_errors(lib)
             raise OSError("EVP_PKEY_sign failed")
-        return buffer.raw[: length.value]
+        raw: bytes = buffer.raw
+        return raw[: length.value]
 
     sign.engine_key = engine_key  # type: ignore[attr-defined]  # keeps the key (and its EVP_PKEY) alive
     weakref.finalize(sign, _free_contexts, lib, contexts)

@@ -87,7 +87,7 @@ class OCSPRequest(TreeView):
 
     _SPEC = asn1.OCSPRequest
 
-    __slots__ = ("_asn1", "_der", "_ext", "_name", "_nonce", "_requests", "_signature", "deviations")
+    __slots__ = ("_asn1", "_der", "_ext", "_name", "_nonce", "_nonce_read", "_requests", "_signature", "deviations")
 
     def __init__(
         self,
@@ -105,6 +105,7 @@ class OCSPRequest(TreeView):
         self._name = requestor_name  # None, GeneralName DER, or an asn1crypto GeneralName
         self._ext = extensions  # None, the DER of the Extensions, or an asn1crypto value
         self._nonce = nonce  # the nonce extension's extnValue contents, or None
+        self._nonce_read: Optional[Tuple[bytes, NonceForm]] = None  # read_nonce(_nonce), once
         self._signature = signature  # None, Signature DER, or an asn1crypto Signature
         self._asn1 = tree
         #: Where the encoding was BER but not DER (empty for DER input).
@@ -173,12 +174,23 @@ class OCSPRequest(TreeView):
     @property
     def nonce(self) -> Optional[bytes]:
         """The nonce (RFC 8954), unwrapped, or None."""
-        return None if self._nonce is None else read_nonce(self._nonce)[0]
+        if self._nonce is None:
+            return None
+        found = self._nonce_read or self._read_nonce()
+        return found[0]
 
     @property
     def nonce_form(self) -> Optional[NonceForm]:
         """Whether the nonce came wrapped in an OCTET STRING (RFC 6960) or raw, or None."""
-        return None if self._nonce is None else read_nonce(self._nonce)[1]
+        if self._nonce is None:
+            return None
+        found = self._nonce_read or self._read_nonce()
+        return found[1]
+
+    def _read_nonce(self) -> Tuple[bytes, NonceForm]:
+        assert self._nonce is not None
+        found = self._nonce_read = read_nonce(self._nonce)
+        return found
 
     # --- signature -------------------------------------------------------------------------
 
@@ -302,7 +314,12 @@ def load_request(data: Any, *, strict: bool = False, allow_unknown_critical: boo
     are versions other than v1 and (unless ``allow_unknown_critical``) critical extensions
     ocspkit does not know. Every failure is a :class:`ocspkit.errors.ParseError`.
     """
-    der = to_der(data, (PEM_LABEL,), "OCSP request")
+    return read_request_der(to_der(data, (PEM_LABEL,), "OCSP request"), strict, allow_unknown_critical)
+
+
+def read_request_der(der: bytes, strict: bool = False, allow_unknown_critical: bool = False) -> OCSPRequest:
+    """:func:`load_request` for DER ``bytes`` in hand (a responder's request body): the same
+    checks and errors, without looking for PEM or a file name first."""
     try:
         return _read_request(der, allow_unknown_critical)
     except Slow:

@@ -445,6 +445,13 @@ def test_post(pki: TestPKI, leaves: Dict[str, CertifiedKey], responder: Responde
         assert header(reply, "cache-control") is None  # a nonce: not for caches
     wrong = responder.handle("POST", "/", [("Content-Type", "text/plain")], der)
     assert wrong.status == 415 and load_response(wrong.body).response_status is ResponseStatus.MALFORMED_REQUEST
+    # Field names in any case, as bytes (the servers' form) or str; a repeated field is one
+    # value joined with ", " (RFC 9110 5.3), which is then not application/ocsp-request.
+    for form in ([(b"content-type", b"application/ocsp-request")], [(b"Content-TYPE", b"application/ocsp-request")],
+                 [("CONTENT-TYPE", "application/ocsp-request"), (b"x-other-12ch", b"text/plain")]):
+        assert responder.handle("POST", "/", form, der).status == 200, form
+    twice = [(b"content-type", b"application/ocsp-request"), ("Content-Type", "application/ocsp-request")]
+    assert responder.handle("POST", "/", twice, der).status == 415
     big = responder.handle("POST", "/", {}, b"\x30" + b"\x00" * responder.max_request_size)
     assert big.status == 413
     assert responder.handle("PUT", "/", {}, der).status == 405
@@ -466,6 +473,10 @@ def test_health_and_metrics(pki: TestPKI, leaves: Dict[str, CertifiedKey], store
     assert "ocspkit_cache_hits_total 2" in text and "ocspkit_signatures_total 1" in text
     assert 'ocspkit_request_duration_seconds_bucket{le="+Inf"} 4' in text
     assert "ocspkit_request_duration_seconds_count 4" in text
+    # The same counts by name, as dictionaries; IntEnums that are equal (SUCCESSFUL == GOOD == 0)
+    # are counted apart.
+    assert responder.metrics.ocsp_statuses == {"successful": 3, "malformed_request": 1}
+    assert responder.metrics.cert_statuses == {"good": 3}
 
     class Unreadable(MemoryStore):
         @property

@@ -260,6 +260,30 @@ def test_refusals_then_close(running: Running, world: World, case: bytes, expect
     assert fetch(running, "GET", "/health").status == 200  # and the server goes on
 
 
+def test_a_small_head_with_a_large_body_in_one_read_is_not_431(world: World) -> None:
+    # The head is measured only when more than MAX_HEAD bytes came before it was complete; a
+    # request whose body arrives in the same read as its head is judged by its head alone.
+    responder = world.responder()
+    responder.max_request_size = 200_000
+    request = world.request(world.good)
+    padded = request + b"\x00" * 100_000  # trailing bytes: malformedRequest, but not a head refusal
+    with serving(responder) as running, running.connect() as sock:
+        sock.sendall(post_bytes(padded, extra=b"Connection: close\r\n"))
+        data = read_all(sock)
+    assert data.startswith(b"HTTP/1.1 200 "), data[:100]
+    body = data.partition(b"\r\n\r\n")[2]
+    assert ocspkit.load_response(body).response_status is ResponseStatus.MALFORMED_REQUEST
+
+
+def test_repeated_replies_share_an_encoded_head_with_their_own_length(running: Running, world: World) -> None:
+    with running.connect() as sock:
+        for leaf in (world.good, world.revoked, world.good):
+            sock.sendall(post_bytes(world.request(leaf, nonce=True)))
+            reply = read_reply(sock)
+            assert int(reply.headers["content-length"]) == len(reply.body)
+            assert status(reply) is (CertStatus.GOOD if leaf is world.good else CertStatus.REVOKED)
+
+
 def test_oversized_post_refused_before_reading_and_expect_continue(running: Running, world: World) -> None:
     with running.connect() as sock:  # Content-Length over the limit: 413 at once, no 100 Continue
         sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/ocsp-request\r\n"

@@ -39,7 +39,7 @@ from .._util import to_generalized_time
 from ..certid import CertID
 from ..enums import CertStatus, ResponseStatus, RevocationReason
 from ..errors import OCSPError, OCSPTypeError, OCSPValueError, StoreError, VerificationError
-from ..request import OCSPRequest, load_request
+from ..request import OCSPRequest, read_request_der
 from ..response import (
     _basic_response_der,
     cert_status_der,
@@ -335,7 +335,7 @@ class Responder:
             # RFC 6960 4.1.1: an OCSPRequest is a DER SEQUENCE (no PEM or text over the wire).
             raise _Refused(ResponseStatus.MALFORMED_REQUEST, "not a DER OCSPRequest")
         try:
-            return load_request(data)
+            return read_request_der(data)  # DER: the body was checked to start with a SEQUENCE
         except OCSPError as exc:
             raise _Refused(ResponseStatus.MALFORMED_REQUEST, f"undecodable request: {exc}") from None
 
@@ -349,9 +349,9 @@ class Responder:
         if len(cert_ids) > self.max_cert_ids:
             raise _Refused(ResponseStatus.MALFORMED_REQUEST, f"{len(cert_ids)} CertIDs is over the limit")
         nonce = parsed.nonce
-        if parsed.nonce_form is not None:
+        if nonce is not None:
             low, high = self.nonce_lengths
-            length = len(nonce or b"")
+            length = len(nonce)
             if not low <= length <= high:  # RFC 8954 2.1
                 raise _Refused(ResponseStatus.MALFORMED_REQUEST, f"nonce of {length} octets (allowed {low}..{high})")
         if parsed.is_signed:
@@ -368,7 +368,7 @@ class Responder:
                 raise _Refused(ResponseStatus.UNAUTHORIZED, "CertIDs of issuers with different signers")
             signer = found
         assert signer is not None
-        cacheable = parsed.nonce_form is None and len(cert_ids) == 1
+        cacheable = nonce is None and len(cert_ids) == 1
         if cacheable:
             return self._cached(signer, cert_ids[0], now)
         return self._sign(signer, cert_ids, now, parsed, cacheable=False), None
@@ -485,7 +485,9 @@ class Responder:
             revoked_at = extra.get("revocation_time")
             if status is CertStatus.REVOKED and issuer.unknown_status == "revoked" and revoked_at == _EPOCH:
                 extended_revoke = True
-            single_extensions = single_extensions_der(extra.get("extensions", ()), extra.get("invalidity_date"))
+            single_extensions = (
+                single_extensions_der(extra.get("extensions", ()), extra.get("invalidity_date")) if extra else b""
+            )
             status_der = cert_status_der(
                 status,
                 b"" if revoked_at is None else generalized_time(to_generalized_time(revoked_at)),
@@ -549,7 +551,7 @@ class Responder:
                 return reply
         try:
             size = len(body) if body_length is None else body_length
-            reply = self._handle(verb, path, _header_map(headers), body, now, size)
+            reply = self._handle(verb, path, headers, body, now, size)
         except Exception:  # keep-serving boundary: an ocspkit bug, logged, counted, internalError
             self.metrics.internal_error()
             log.exception("internal error handling %s %s", method, path[:200], extra={"ocsp_event": "internal_error"})
@@ -609,8 +611,8 @@ class Responder:
             self._replies[path] = (moment, hit[0], hit[1], reply)
 
     def _handle(
-        self, method: str, path: str, headers: Dict[str, str], body: bytes, now: Optional[_dt.datetime],
-        size: int,
+        self, method: str, path: str, raw_headers: Union[Mapping[str, str], Sequence[Tuple[str, str]]], body: bytes,
+        now: Optional[_dt.datetime], size: int,
     ) -> Reply:
         route = path.split("?", 1)[0]
         if route in self._health_routes:
@@ -619,15 +621,16 @@ class Responder:
             return Reply(200, (("Content-Type", "text/plain; version=0.0.4; charset=utf-8"),),
                          self.metrics.render().encode() if method != "HEAD" else b"")
         if method == "POST":
-            content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            content_type = (_header_value(raw_headers, "content-type") or "").split(";", 1)[0].strip().lower()
             if content_type and content_type != _OCSP_REQUEST:
                 # RFC 6960 A.1: requests are application/ocsp-request.
                 answer = self._error(ResponseStatus.MALFORMED_REQUEST, f"content type {content_type!r}")
                 return _ocsp_reply(415, answer, method)
             if size > self.max_request_size:
                 return _ocsp_reply(413, self._error(ResponseStatus.MALFORMED_REQUEST, "body over the limit"), method)
-            return _ocsp_reply(200, self.respond(body, now=now), method)
+            return _ocsp_reply(200, self._answer(body, self._now(now))[0], method)
         if method in ("GET", "HEAD"):
+            headers = _header_map(raw_headers)
             der = self._decode_get(route)
             if der is None:
                 answer = self._error(ResponseStatus.MALFORMED_REQUEST, "malformed GET path")
@@ -713,6 +716,23 @@ def _header_items(headers: Any) -> Iterable[Tuple[Any, Any]]:
     if isinstance(headers, (list, tuple)):
         return headers
     return headers.items() if isinstance(headers, Mapping) else headers
+
+
+def _header_value(headers: Union[Mapping[str, str], Sequence[Tuple[str, str]]], wanted: str) -> Optional[str]:
+    """The value of the field ``wanted`` (lower case), repeated fields joined with ", " as
+    :func:`_header_map` joins them (RFC 9110 5.3), or None; without building the whole map."""
+    found: Optional[str] = None
+    encoded = wanted.encode("latin-1")
+    for name, value in _header_items(headers):
+        if name != encoded:  # the servers' form, lower-case bytes, is the usual match
+            if isinstance(name, bytes):
+                if len(name) != len(encoded) or name.lower() != encoded:
+                    continue
+            elif str(name).lower() != wanted:
+                continue
+        text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        found = text if found is None else found + ", " + text
+    return found
 
 
 def _header_map(headers: Union[Mapping[str, str], Sequence[Tuple[str, str]]]) -> Dict[str, str]:

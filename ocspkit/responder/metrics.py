@@ -7,6 +7,8 @@ import bisect
 import threading
 from typing import TYPE_CHECKING, Any, Dict, List, Tuple
 
+from ..enums import CertStatus, ResponseStatus
+
 if TYPE_CHECKING:  # pragma: no cover
     from .core import Reply
 
@@ -18,17 +20,6 @@ BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
 
 
 _METHODS = frozenset(("GET", "POST", "HEAD"))
-# (enum, member) -> the member's lower-case name (Enum.name is slow to read). The enum is part of
-# the key: ResponseStatus and CertStatus are IntEnums, so SUCCESSFUL == GOOD == 0.
-_NAMES: Dict[Tuple[type, Any], str] = {}
-
-
-def _name(member: Any) -> str:
-    key = (type(member), member)
-    name = _NAMES.get(key)
-    if name is None:
-        name = _NAMES[key] = member.name.lower()
-    return name
 
 
 class Metrics:
@@ -37,8 +28,8 @@ class Metrics:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.requests: Dict[Tuple[str, int], int] = {}
-        self.ocsp_statuses: Dict[str, int] = {}
-        self.cert_statuses: Dict[str, int] = {}
+        # (ResponseStatus, member) and (CertStatus, member) -> count; see ocsp_statuses / cert_statuses.
+        self.statuses: Dict[Tuple[type, Any], int] = {}
         self.buckets: List[int] = [0] * len(BUCKETS)
         self.latency_count = 0
         self.latency_sum = 0.0
@@ -60,17 +51,38 @@ class Metrics:
         answer = reply.answer
         bucket = bisect.bisect_left(BUCKETS, seconds)  # the first bound >= seconds
         with self._lock:
-            self.requests[key] = self.requests.get(key, 0) + 1
+            requests = self.requests
+            requests[key] = requests.get(key, 0) + 1
             if answer is not None:
-                name = _name(answer.status)
-                self.ocsp_statuses[name] = self.ocsp_statuses.get(name, 0) + 1
-                for status in answer.cert_statuses:
-                    cert = _name(status)
-                    self.cert_statuses[cert] = self.cert_statuses.get(cert, 0) + 1
+                # Counted by (enum, member); render() names them (Enum.name is slow to read, and
+                # ResponseStatus.SUCCESSFUL == CertStatus.GOOD == 0 as IntEnums).
+                counts = self.statuses
+                status = (ResponseStatus, answer.status)
+                counts[status] = counts.get(status, 0) + 1
+                for cert in answer.cert_statuses:
+                    found = (CertStatus, cert)
+                    counts[found] = counts.get(found, 0) + 1
             self.latency_count += 1
             self.latency_sum += seconds
             if bucket < len(BUCKETS):
                 self.buckets[bucket] += 1
+
+    @property
+    def ocsp_statuses(self) -> Dict[str, int]:
+        """OCSP responses counted, by responseStatus name in lower case (``successful``)."""
+        return self._named(ResponseStatus)
+
+    @property
+    def cert_statuses(self) -> Dict[str, int]:
+        """SingleResponses counted, by certStatus name in lower case (``good``)."""
+        return self._named(CertStatus)
+
+    def _named(self, enum: type) -> Dict[str, int]:
+        with self._lock:
+            return self._named_unlocked(enum)
+
+    def _named_unlocked(self, enum: type) -> Dict[str, int]:
+        return {member.name.lower(): count for (kind, member), count in self.statuses.items() if kind is enum}
 
     def render(self) -> str:
         """The counters in the Prometheus text exposition format."""
@@ -85,13 +97,13 @@ class Metrics:
                 "# HELP ocspkit_responses_total OCSP responses, by responseStatus.",
                 "# TYPE ocspkit_responses_total counter",
             ]
-            for name, count in sorted(self.ocsp_statuses.items()):
+            for name, count in sorted(self._named_unlocked(ResponseStatus).items()):
                 lines.append(f'ocspkit_responses_total{{status="{name}"}} {count}')
             lines += [
                 "# HELP ocspkit_cert_statuses_total SingleResponses, by certStatus.",
                 "# TYPE ocspkit_cert_statuses_total counter",
             ]
-            for name, count in sorted(self.cert_statuses.items()):
+            for name, count in sorted(self._named_unlocked(CertStatus).items()):
                 lines.append(f'ocspkit_cert_statuses_total{{status="{name}"}} {count}')
             lines += [
                 "# HELP ocspkit_request_duration_seconds Time to answer a request inside the responder.",

@@ -85,19 +85,27 @@ def _plain(status: int, text: str, *extra: Tuple[str, str]) -> Reply:
 
 
 class _HeadCache:
-    """The encoded status line and fields of replies that are served again and again (the core
-    returns the same :class:`Reply` object for a GET within the second): keyed by identity,
-    holding the reply so that the identity cannot be reused."""
+    """The encoded status line and fields of replies, which repeat: the core returns the same
+    :class:`Reply` object for a GET within the second (kept by identity, holding the reply so
+    that the identity cannot be reused), and the replies it signs differ only in their bodies
+    (kept by status, fields and body length). Each table holds at most ``size`` entries."""
 
     def __init__(self, size: int = 4096) -> None:
         self.size = size
         self.entries: Dict[int, Tuple[Reply, bytes]] = {}
+        self.by_value: Dict[Tuple[int, Tuple[Tuple[str, str], ...], int], bytes] = {}
 
     def head(self, reply: Reply) -> bytes:
         found = self.entries.get(id(reply))
         if found is not None and found[0] is reply:
             return found[1]
-        head = _encode_head(reply)
+        key = (reply.status, reply.headers, len(reply.body))  # the length: a reply without Content-Length
+        head = self.by_value.get(key)
+        if head is None:
+            head = _encode_head(reply)
+            if len(self.by_value) >= self.size:
+                self.by_value.clear()
+            self.by_value[key] = head
         if reply.answer is not None and reply.answer.source == "cache":
             if len(self.entries) >= self.size:
                 self.entries.clear()
@@ -146,10 +154,10 @@ class ResponderProtocol(asyncio.Protocol):
         self._reset()
 
     def _reset(self) -> None:
+        self.fresh = True  # nothing of a request yet: on_message_begin has nothing to reset
         self.target: List[bytes] = []
         self.target_size = 0
         self.headers: List[Tuple[bytes, bytes]] = []
-        self.field_size = 0
         self.head_size = 0
         self.headers_done = False
         self.declared: Optional[int] = None
@@ -223,7 +231,9 @@ class ResponderProtocol(asyncio.Protocol):
     # --- httptools callbacks -------------------------------------------------------------------
 
     def on_message_begin(self) -> None:
-        self._reset()
+        if not self.fresh:
+            self._reset()
+        self.fresh = False
         if self.idle:
             self.idle = False
             self._move_deadline(self.request_timeout)
@@ -241,7 +251,6 @@ class ResponderProtocol(asyncio.Protocol):
             if self.refusal is None:
                 self.refusal = _plain(431, "too many header fields")
             return
-        self.field_size += len(name) + len(value) + 4  # "name: value\r\n"
         lowered = name.lower()
         if lowered == b"content-length":
             try:
@@ -256,7 +265,7 @@ class ResponderProtocol(asyncio.Protocol):
         self.headers_done = True
         if self.draining:
             return
-        if self.refusal is None and self.target_size + self.field_size > MAX_HEAD:
+        if self.refusal is None and self.head_size > MAX_HEAD and self._head_length() > MAX_HEAD:
             self.refusal = _plain(431, "request header fields too large")  # a head that came in one read
         if self.refusal is not None:
             self._refuse(self.refusal)
@@ -269,6 +278,11 @@ class ResponderProtocol(asyncio.Protocol):
                 return
         if self.expect_continue and self.transport is not None:
             self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+
+    def _head_length(self) -> int:
+        """The length of the request target and of the fields kept, as "name: value\\r\\n" lines
+        (asked only when more than MAX_HEAD bytes came before the head was complete)."""
+        return self.target_size + sum(len(name) + len(value) + 4 for name, value in self.headers)
 
     def on_body(self, body: bytes) -> None:
         if self.draining:
