@@ -6,9 +6,10 @@ from __future__ import annotations
 from .admin import add_store_commands
 from .asgi import ASGIApp, make_app, mount
 from .config import ConfigError, ServerSettings, load_config, make_store, responder_from_config
-from .core import Answer, Issuer, Reply, Responder
+from .core import Issuer, Responder
 from .index import IndexRow, IndexTxtStore, ParsedIndex, RevocationInfo, parse_index, read_index, unpack_revinfo
 from .metrics import Metrics
+from .reply import Answer, Reply
 from .server import ThreadedServer, run, serve_in_thread
 from .sqlite import ImportReport, SQLiteStore
 from .store import CertificateRecord, MemoryStore, RecordState, StatusStore

@@ -33,7 +33,8 @@ import functools
 import logging
 from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, MutableMapping, Optional, Tuple
 
-from .core import Reply, Responder
+from .core import Responder
+from .reply import Reply
 
 __all__ = ["ASGIApp", "make_app", "mount", "relative_path"]
 

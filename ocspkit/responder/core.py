@@ -26,7 +26,6 @@ import binascii
 import dataclasses
 import datetime as _dt
 import email.utils
-import hashlib
 import logging
 import threading
 import time
@@ -51,6 +50,7 @@ from ..response import (
     unsuccessful_response,
 )
 from .metrics import Metrics
+from .reply import Answer, Reply
 from .store import CertificateRecord, RecordState, StatusStore
 
 __all__ = ["Answer", "Issuer", "Reply", "Responder"]
@@ -154,51 +154,6 @@ class _Signer:
         self.responder_id_der = responder_id_der(cert_facts(self.cert), issuer.responder_id)
         algorithm, self.algorithm_der = signing_algorithm(self.key, issuer.hash_algorithm, issuer.pss)
         self.sign_tbs = crypto.signer(self.key, algorithm)
-
-
-@dataclasses.dataclass(frozen=True)
-class Answer:
-    """An OCSP response the responder produced, with what the HTTP layer needs to know of it.
-
-    ``status`` is the responseStatus; ``cert_statuses`` one entry per SingleResponse;
-    ``this_update`` / ``next_update`` / ``produced_at`` are set for successful answers
-    (``this_update`` is the earliest, ``next_update`` the earliest of the SingleResponses);
-    ``cacheable`` says HTTP caches may keep it (no nonce: RFC 5019 6.2); ``source`` is
-    ``"cache"``, ``"signed"`` or ``"error"``.
-    """
-
-    der: bytes
-    status: ResponseStatus
-    cert_statuses: Tuple[CertStatus, ...] = ()
-    produced_at: Optional[_dt.datetime] = None
-    this_update: Optional[_dt.datetime] = None
-    next_update: Optional[_dt.datetime] = None
-    cacheable: bool = False
-    source: str = "error"
-    reason: Optional[str] = None
-
-    @property
-    def etag(self) -> str:
-        """A strong entity tag: the SHA-1 of the response, as RFC 5019 6.2 suggests."""
-        return '"' + hashlib.sha1(self.der).hexdigest() + '"'
-
-    def __repr__(self) -> str:
-        statuses = ", ".join(str(s) for s in self.cert_statuses[:4]) + (", ..." if len(self.cert_statuses) > 4 else "")
-        return f"<Answer {self.status} [{statuses}] {len(self.der)} bytes, {self.source}>"
-
-
-@dataclasses.dataclass(frozen=True)
-class Reply:
-    """An HTTP reply: status code, headers (name, value) and body, plus the OCSP answer (if any)."""
-
-    status: int
-    headers: Tuple[Tuple[str, str], ...]
-    body: bytes
-    answer: Optional[Answer] = None
-
-    def __repr__(self) -> str:
-        kind = next((v for k, v in self.headers if k.lower() == "content-type"), "no Content-Type")
-        return f"<Reply {self.status} {kind} {len(self.body)} bytes>"
 
 
 @dataclasses.dataclass
@@ -702,7 +657,7 @@ class Responder:
         return Reply(reply.status, reply.headers + tuple(cache_headers), reply.body, answer)
 
 
-def _origin_form(target: str) -> str:
+def origin_form(target: str) -> str:
     """A request target as a path and query: an absolute-form target (a proxy's,
     ``http://host/path?query``, RFC 9112 3.2.2) loses its scheme and authority."""
     if target.startswith("/"):

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import bisect
 import threading
-from typing import TYPE_CHECKING, Any, Dict, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 from ..enums import CertStatus, ResponseStatus
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .core import Reply
+from .reply import Reply
 
 __all__ = ["Metrics"]
 

@@ -37,7 +37,8 @@ import asyncio
 import http
 from typing import Any, ClassVar, Dict, List, Optional, Tuple, Type
 
-from .core import Reply, Responder, _origin_form
+from .core import Responder, origin_form
+from .reply import Reply
 
 __all__ = ["ResponderProtocol", "available", "protocol_for"]
 
@@ -306,7 +307,7 @@ class ResponderProtocol(asyncio.Protocol):
 
     def _core_reply(self, body: bytes, body_length: Optional[int] = None) -> Reply:
         method = self.parser.get_method().decode("latin-1")
-        path = _origin_form(b"".join(self.target).decode("latin-1"))
+        path = origin_form(b"".join(self.target).decode("latin-1"))
         headers: Any = self.headers  # (bytes, bytes) pairs, which handle() reads too
         return self.responder.handle(method, path, headers, body, body_length=body_length)
 

@@ -32,7 +32,8 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 from ..errors import UnsupportedError
 from .asgi import ASGIApp
-from .core import Reply, Responder, _origin_form
+from .core import Responder, origin_form
+from .reply import Reply
 
 __all__ = ["ThreadedServer", "format_accept", "run", "serve_in_thread"]
 
@@ -250,7 +251,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         responder = self.server.owner.responder
         limit = responder.max_request_size
         method = self.command
-        path = _origin_form(self.path)
+        path = origin_form(self.path)
         body = b""
         body_length: Optional[int] = None
         complete = True
