@@ -43,7 +43,7 @@ from asn1crypto import core
 
 from . import asn1
 from ._deps import ASN1_ERRORS
-from ._der import Deviation, _Walker, first_child, load_tree, received, to_der, unused_bits
+from ._der import Deviation, Walker, first_child, load_tree, received, to_der, unused_bits
 from ._util import hash_name, int_text, to_utc
 from .asn1 import OID
 from .enums import NamedMember
@@ -367,7 +367,7 @@ def _inner_tag(der: bytes) -> Optional[int]:
     return der[start] if start < len(der) else None
 
 
-class _Offsets(_Walker):
+class _Offsets(Walker):
     """The validating walk of ocspkit._der, remembering the offset of every path it visits."""
 
     def __init__(self) -> None:
@@ -379,7 +379,7 @@ class _Offsets(_Walker):
         super().walk(value, path, offset)
 
     def walk_sequence_of(self, value: Any, path: str, content_offset: int) -> None:
-        # asn1crypto's SetOf subclasses SequenceOf, which _Walker.walk tests first, so its SET OF
+        # asn1crypto's SetOf subclasses SequenceOf, which Walker.walk tests first, so its SET OF
         # order check (X.690 11.6) is never reached there; reach it here.
         if isinstance(value, core.SetOf):
             self.walk_set_of(value, path, content_offset)

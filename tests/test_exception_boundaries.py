@@ -79,7 +79,7 @@ def test_a_walker_bug_escapes_load_response(monkeypatch: pytest.MonkeyPatch, met
     der = make_scenario("good", now=NOW).response_der
     ber = _ber(bytes(der))
     assert ocspkit.load_response(ber).dump() == ber  # the general path reads it
-    monkeypatch.setattr(_der._Walker, method, bug)
+    monkeypatch.setattr(_der.Walker, method, bug)
     with pytest.raises(InjectedBug):
         ocspkit.load_response(ber)
 
@@ -88,7 +88,7 @@ def test_a_walker_attribute_error_is_not_malformed_input(monkeypatch: pytest.Mon
     # AttributeError is one of ASN1_ERRORS (asn1crypto's lazy-parse corner), yet one raised by
     # the walk's own code is a bug: only the walk's reads into asn1crypto are wrapped.
     def broken(value: Any) -> List[Tuple[str, Any]]:
-        raise AttributeError("'_Walker' object has no attribute 'oops'")
+        raise AttributeError("'Walker' object has no attribute 'oops'")
 
     assert asn1.load(asn1.CertID, _cert_id())["serial_number"].native == 7
     monkeypatch.setattr(_der, "_fields_of", broken)
