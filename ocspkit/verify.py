@@ -325,7 +325,7 @@ class _Cert:
         algorithm = self.spki["algorithm"]["algorithm"].native
         self.key_algorithm = "rsa" if algorithm == "rsassa_pss" else str(algorithm)
         try:
-            self.signed_with: Optional[str] = crypto._description(cert["signature_algorithm"])[1]
+            self.signed_with: Optional[str] = crypto.signature_key_algorithm(cert["signature_algorithm"])
         except OCSPError:  # an algorithm ocspkit cannot verify: the signature check says so later
             self.signed_with = None
         self.label = _name_text(tbs["subject"])
