@@ -45,10 +45,10 @@ from asn1crypto import pem, x509
 from . import crypto
 from ._deps import ASN1_ERRORS
 from ._der import check_whole_octets, received, unarmor, unused_bits
-from ._fast import CertFacts
 from ._util import int_text, to_utc
 from .asn1 import OID, X509CertAux
 from .certid import CertID
+from .certinfo import CertFacts
 from .enums import CertStatus, NamedMember, NonceCheck, ResponderIDType
 from .errors import (
     CertIDMismatch,
