@@ -46,6 +46,7 @@ from ._deps import ASN1_ERRORS
 from ._der import Deviation, Walker, first_child, load_tree, received, to_der, unused_bits
 from ._util import hash_name, int_text, to_utc
 from .asn1 import OID
+from .certinfo import CertInfo, cert_info
 from .enums import NamedMember
 from .errors import OCSPError, OCSPTypeError, OCSPValueError, ParseError
 from .extensions import NonceForm, read_nonce
@@ -428,9 +429,9 @@ class _CertIDFacts:
 
 @dataclasses.dataclass(frozen=True)
 class _Signer:
-    """What the lint reads of a certificate (the verify module's cache of certificate facts)."""
+    """What the lint reads of a certificate (its remembered facts, :mod:`ocspkit.certinfo`)."""
 
-    info: Any  # ocspkit.verify._Cert
+    info: CertInfo
     path: str
 
 
@@ -775,12 +776,11 @@ class _Linter:
                 path,
             )
 
-    def signer_info(self, der: bytes) -> Any:
-        """The verify module's certificate facts, or None when the certificate is unusable."""
-        from .verify import _cert
-
+    def signer_info(self, der: bytes) -> Optional[CertInfo]:
+        """The certificate's facts (:func:`ocspkit.certinfo.cert_info`), or None when the
+        certificate is unusable."""
         try:
-            return _cert(der)
+            return cert_info(der)
         except OCSPError:  # ParseError (unreadable), UnsupportedError (a key the engine cannot use)
             return None
 
