@@ -78,16 +78,15 @@ if TYPE_CHECKING:
         unsuccessful_response,
     )
     from .text import request_text, response_text, to_json, to_json_text
+    from .trust import TrustedCertificate, load_trusted_certificates
     from .validity import check_single_response_validity, check_validity
     from .verify import (
         Authorization,
         CertificateStatus,
         Check,
-        TrustedCertificate,
         Verdict,
         VerifyFlags,
         check_status,
-        load_trusted_certificates,
         verify_request,
         verify_response,
     )
@@ -121,10 +120,11 @@ _EXPORTS: Dict[str, Tuple[str, ...]] = {
         "unsuccessful_response",
     ),
     "text": ("request_text", "response_text", "to_json", "to_json_text"),
+    "trust": ("TrustedCertificate", "load_trusted_certificates"),
     "validity": ("check_single_response_validity", "check_validity"),
     "verify": (
-        "Authorization", "CertificateStatus", "Check", "TrustedCertificate", "Verdict", "VerifyFlags", "check_status",
-        "load_trusted_certificates", "verify_request", "verify_response",
+        "Authorization", "CertificateStatus", "Check", "Verdict", "VerifyFlags", "check_status", "verify_request",
+        "verify_response",
     ),
 }
 _MODULE_OF: Dict[str, str] = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -33,6 +33,7 @@ from .errors import OCSPTypeError, ParseError, SignatureError
 __all__ = [
     "Deviation",
     "PemBlock",
+    "Walker",
     "armor_one_line",
     "first_child",
     "load_tree",
@@ -238,7 +239,13 @@ Critical = Callable[[Any, str], None]
 _T = TypeVar("_T")
 
 
-class _Walker:
+class Walker:
+    """The validating walk of one parsed tree: :meth:`walk` visits every value from the root with
+    its path and byte offset, checks that it is DER and records each place it is only BER as a
+    :class:`Deviation` (the first one raises ParseError with ``strict``); ``on_extension`` is
+    called with each Extension met. :func:`load_tree` runs it; ``ocspkit.lint`` subclasses it
+    to remember offsets."""
+
     def __init__(self, strict: bool, on_extension: Optional[Critical], what: str = "value") -> None:
         self.strict = strict
         self.on_extension = on_extension
@@ -587,7 +594,7 @@ def load_tree(
     if not der:
         article = "an" if spec.__name__[:1] in ("A", "E", "I", "O", "U") else "a"  # an OCSPResponse
         raise ParseError(f"empty input where {article} {spec.__name__} was expected", offset=0)
-    walker = _Walker(strict, on_extension, spec.__name__)
+    walker = Walker(strict, on_extension, spec.__name__)
     try:
         tree = spec.load(der, strict=True)
     except RecursionError:
@@ -595,7 +602,7 @@ def load_tree(
     except ASN1_ERRORS as exc:
         raise ParseError(f"malformed {spec.__name__}: {asn1_message(exc)}") from None
     try:
-        # The walk's reads into asn1crypto turn its errors into ParseError themselves (_Walker.read);
+        # The walk's reads into asn1crypto turn its errors into ParseError themselves (Walker.read);
         # anything else raised in there is an ocspkit bug and propagates.
         walker.walk(tree, "", 0)
     except RecursionError:

@@ -11,8 +11,9 @@ from typing import Any, Dict, Optional, Tuple
 from asn1crypto import algos, core
 
 from . import asn1
-from ._fast import Slow, cert_facts, header, integer, integer_der, tlv
+from ._fast import Slow, header, integer, integer_der, tlv
 from ._util import HASH_NAMES, hash_name
+from .certinfo import cert_facts
 from .errors import OCSPTypeError, OCSPValueError
 
 __all__ = ["ALGORITHM_DER", "DEFAULT_CERTID_HASH", "CertID", "read_cert_id"]

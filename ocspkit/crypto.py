@@ -55,6 +55,7 @@ __all__ = [
     "random_bytes",
     "sign",
     "signature_algorithm",
+    "signature_key_algorithm",
     "signer",
     "verify_signature",
 ]
@@ -1076,6 +1077,18 @@ def _description(algorithm: Any) -> Tuple[str, str, str, str, int]:
             _DESCRIPTIONS.clear()
         _DESCRIPTIONS[der] = found
     return found
+
+
+def signature_key_algorithm(algorithm: Any) -> str:
+    """The key algorithm (``"rsa"``, ``"ec"``, ``"dsa"``, ``"ed25519"``, ``"ed448"``) that
+    signs with the signature ``algorithm`` (a SignedDigestAlgorithm or its DER), read as
+    :func:`verify_signature` reads it: what OpenSSL's check_sig_alg_match compares with an
+    issuer's key type.
+
+    :raises ocspkit.errors.SignatureError: a malformed AlgorithmIdentifier.
+    :raises ocspkit.errors.UnsupportedError: an algorithm ocspkit cannot verify.
+    """
+    return _description(algorithm)[1]
 
 
 def verify_signature(public_key: object, signature: bytes, data: bytes, algorithm: Any) -> None:

@@ -43,9 +43,10 @@ from asn1crypto import core
 
 from . import asn1
 from ._deps import ASN1_ERRORS
-from ._der import Deviation, _Walker, first_child, load_tree, received, to_der, unused_bits
+from ._der import Deviation, Walker, first_child, load_tree, received, to_der, unused_bits
 from ._util import hash_name, int_text, to_utc
 from .asn1 import OID
+from .certinfo import CertInfo, cert_info
 from .enums import NamedMember
 from .errors import OCSPError, OCSPTypeError, OCSPValueError, ParseError
 from .extensions import NonceForm, read_nonce
@@ -367,7 +368,7 @@ def _inner_tag(der: bytes) -> Optional[int]:
     return der[start] if start < len(der) else None
 
 
-class _Offsets(_Walker):
+class _Offsets(Walker):
     """The validating walk of ocspkit._der, remembering the offset of every path it visits."""
 
     def __init__(self) -> None:
@@ -379,7 +380,7 @@ class _Offsets(_Walker):
         super().walk(value, path, offset)
 
     def walk_sequence_of(self, value: Any, path: str, content_offset: int) -> None:
-        # asn1crypto's SetOf subclasses SequenceOf, which _Walker.walk tests first, so its SET OF
+        # asn1crypto's SetOf subclasses SequenceOf, which Walker.walk tests first, so its SET OF
         # order check (X.690 11.6) is never reached there; reach it here.
         if isinstance(value, core.SetOf):
             self.walk_set_of(value, path, content_offset)
@@ -428,9 +429,9 @@ class _CertIDFacts:
 
 @dataclasses.dataclass(frozen=True)
 class _Signer:
-    """What the lint reads of a certificate (the verify module's cache of certificate facts)."""
+    """What the lint reads of a certificate (its remembered facts, :mod:`ocspkit.certinfo`)."""
 
-    info: Any  # ocspkit.verify._Cert
+    info: CertInfo
     path: str
 
 
@@ -775,12 +776,11 @@ class _Linter:
                 path,
             )
 
-    def signer_info(self, der: bytes) -> Any:
-        """The verify module's certificate facts, or None when the certificate is unusable."""
-        from .verify import _cert
-
+    def signer_info(self, der: bytes) -> Optional[CertInfo]:
+        """The certificate's facts (:func:`ocspkit.certinfo.cert_info`), or None when the
+        certificate is unusable."""
         try:
-            return _cert(der)
+            return cert_info(der)
         except OCSPError:  # ParseError (unreadable), UnsupportedError (a key the engine cannot use)
             return None
 

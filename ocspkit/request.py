@@ -24,9 +24,10 @@ from ._der import (
     to_der,
     unused_bits,
 )
-from ._fast import ExtensionContext, Slow, TreeView, cert_facts, header, signing_algorithm, tlv, tree_of, validated
+from ._fast import ExtensionContext, Slow, TreeView, header, signing_algorithm, tlv, tree_of, validated
 from ._util import int_text
 from .certid import CertID, read_cert_id
+from .certinfo import cert_facts
 from .errors import OCSPTypeError, OCSPValueError, ParseError
 from .extensions import (
     Extension,

@@ -31,7 +31,6 @@ from ._fast import (
     ExtensionContext,
     Slow,
     TreeView,
-    cert_facts,
     check_day,
     generalized_time,
     header,
@@ -45,6 +44,7 @@ from ._fast import (
 )
 from ._util import int_text, to_generalized_time, utc_from_asn1
 from .certid import ALGORITHM_DER, CertID, read_cert_id
+from .certinfo import cert_facts
 from .enums import CertStatus, ResponderIDType, ResponseStatus, RevocationReason
 from .errors import OCSPTypeError, OCSPValueError, ParseError, UnsuccessfulResponse
 from .extensions import Extension, Extensions, NonceForm, extension_entry, read_nonce, refuse_unknown_critical

@@ -19,7 +19,7 @@ from typing import Any, Dict, List, NoReturn, Optional, Set, Tuple
 import pytest
 
 import ocspkit
-from ocspkit import _deps, _der, _oscrypto_compat, asn1, crypto, lint, verify
+from ocspkit import _deps, _der, _oscrypto_compat, asn1, certinfo, crypto, lint
 from ocspkit.enums import ResponseStatus
 from ocspkit.errors import BackendError, OCSPError, ParseError
 from ocspkit.request import RequestBuilder
@@ -79,7 +79,7 @@ def test_a_walker_bug_escapes_load_response(monkeypatch: pytest.MonkeyPatch, met
     der = make_scenario("good", now=NOW).response_der
     ber = _ber(bytes(der))
     assert ocspkit.load_response(ber).dump() == ber  # the general path reads it
-    monkeypatch.setattr(_der._Walker, method, bug)
+    monkeypatch.setattr(_der.Walker, method, bug)
     with pytest.raises(InjectedBug):
         ocspkit.load_response(ber)
 
@@ -88,7 +88,7 @@ def test_a_walker_attribute_error_is_not_malformed_input(monkeypatch: pytest.Mon
     # AttributeError is one of ASN1_ERRORS (asn1crypto's lazy-parse corner), yet one raised by
     # the walk's own code is a bug: only the walk's reads into asn1crypto are wrapped.
     def broken(value: Any) -> List[Tuple[str, Any]]:
-        raise AttributeError("'_Walker' object has no attribute 'oops'")
+        raise AttributeError("'Walker' object has no attribute 'oops'")
 
     assert asn1.load(asn1.CertID, _cert_id())["serial_number"].native == 7
     monkeypatch.setattr(_der, "_fields_of", broken)
@@ -122,8 +122,8 @@ def test_a_bug_in_an_extension_check_escapes(monkeypatch: pytest.MonkeyPatch, pk
 
 def test_a_bug_reading_a_certificate_escapes_verification(monkeypatch: pytest.MonkeyPatch) -> None:
     scenario = make_scenario("good", now=NOW)
-    monkeypatch.setattr(verify, "_CERTS", {})
-    monkeypatch.setattr(verify._Cert, "_check_ca", bug)
+    monkeypatch.setattr(certinfo, "_CERTS", {})
+    monkeypatch.setattr(certinfo.CertInfo, "_check_ca", bug)
     with pytest.raises(InjectedBug):
         ocspkit.verify_response(scenario.response_der, trusted=scenario.pki.root.certificate, now=NOW)
 
@@ -167,8 +167,8 @@ def test_a_bug_in_the_fast_signer_set_up_is_not_a_fallback(monkeypatch: pytest.M
 def test_lint_lets_a_verifier_bug_escape(monkeypatch: pytest.MonkeyPatch) -> None:
     scenario = make_scenario("good", now=NOW)
     assert lint.lint(scenario.response_der) is not None
-    monkeypatch.setattr(verify, "_CERTS", {})
-    monkeypatch.setattr(verify._Cert, "_check_ca", bug)
+    monkeypatch.setattr(certinfo, "_CERTS", {})
+    monkeypatch.setattr(certinfo.CertInfo, "_check_ca", bug)
     with pytest.raises(InjectedBug):
         lint.lint(scenario.response_der)
 

@@ -239,7 +239,7 @@ def test_writer_primitives_match_asn1crypto() -> None:
 
 
 def test_certificate_facts_remembered_by_value_for_bytes(pki: TestPKI) -> None:
-    from ocspkit._fast import cert_facts
+    from ocspkit.certinfo import cert_facts
 
     first = cert_facts(bytes(pki.responder.cert_der))
     again = cert_facts(bytes(bytearray(pki.responder.cert_der)))  # an equal, distinct bytes object

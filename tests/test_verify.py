@@ -25,7 +25,8 @@ from asn1crypto import pem, x509
 from conftest import libcrypto_cdll
 
 import ocspkit
-import ocspkit.verify as verify_module
+import ocspkit.certinfo as certinfo_module
+import ocspkit.chain as chain_module
 from ocspkit import (
     Authorization,
     CertID,
@@ -358,11 +359,10 @@ def assert_rendered(verdict: Verdict) -> None:
 
 
 def clear_caches() -> None:
-    """Forget every certificate, signature and chain ocspkit.verify remembers."""
-    for name in ("_SIGNED", "_CERTS", "_CHAINS", "_NAME_KEYS"):
-        cache = getattr(verify_module, name, None)
-        if cache is not None:
-            cache.clear()
+    """Forget every certificate, signature and chain verification remembers."""
+    for module, names in ((certinfo_module, ("_CERTS", "_NAME_KEYS")), (chain_module, ("_SIGNED", "_CHAINS"))):
+        for name in names:
+            getattr(module, name).clear()
 
 
 def snapshot(verdict: Verdict) -> Tuple[Any, ...]:
@@ -1835,8 +1835,8 @@ def test_caches_do_not_change_verdicts(w: World) -> None:
         first = verify_response(response, trusted=trusted, now=NOW)
         second = verify_response(response, trusted=trusted, now=NOW)
         assert second == first  # the same cached certificate objects
-        verify_module._SIGNED.clear()
-        verify_module._CERTS.clear()
+        chain_module._SIGNED.clear()
+        certinfo_module._CERTS.clear()
         clear_caches()
         cold = verify_response(response, trusted=trusted, now=NOW)
         assert snapshot(cold) == snapshot(first)
@@ -1894,13 +1894,13 @@ def test_a_failed_certificate_signature_is_not_remembered(w: World) -> None:
             "certificate signature failure", passed("find_signer", "signature"),
             lambda: verify_response(bad, trusted=[w.root.cert_der], now=NOW),
         )
-        assert key not in verify_module._SIGNED
+        assert key not in chain_module._SIGNED
 
     clear_caches()
     bad_fails()
     bad_fails()  # not cached as good after the first failure
     assert verify_response(good, trusted=[w.root.cert_der], now=NOW).authorization is Authorization.DELEGATED
     bad_fails()  # nor after the genuine certificate's signature was cached
-    assert (w.responder.cert_der, key[1]) in verify_module._SIGNED
+    assert (w.responder.cert_der, key[1]) in chain_module._SIGNED
     clear_caches()
     bad_fails()

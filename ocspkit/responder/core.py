@@ -33,9 +33,10 @@ import urllib.parse
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .. import asn1, crypto
-from .._fast import cert_facts, extension_der, generalized_time, oid_der, signing_algorithm
+from .._fast import extension_der, generalized_time, oid_der, signing_algorithm
 from .._util import to_generalized_time
 from ..certid import CertID
+from ..certinfo import cert_facts
 from ..enums import CertStatus, ResponseStatus, RevocationReason
 from ..errors import OCSPError, OCSPTypeError, OCSPValueError, StoreError, VerificationError
 from ..request import OCSPRequest, read_request_der
