@@ -43,6 +43,7 @@ from . import crypto
 from ._defaults import DEFAULT_TIMEOUT as _DEFAULT_TIMEOUT
 from ._deps import ASN1_ERRORS, RESOLVER_ERRORS
 from ._der import to_der
+from ._version import __version__
 from .certid import DEFAULT_CERTID_HASH
 from .errors import OCSPTypeError, OCSPValueError, ParseError, TransportError
 from .request import OCSPRequest, RequestBuilder
@@ -670,8 +671,6 @@ def _label(method: str, url: str) -> str:
 
 
 def _user_agent() -> str:
-    from . import __version__
-
     return f"ocspkit/{__version__}"
 
 
