@@ -19,6 +19,14 @@ from typing import Any
 
 from asn1crypto import algos, core, crl, x509
 
+from .oid import (
+    AuthorityInformationAccessOID,
+    CRLEntryExtensionOID,
+    ExtendedKeyUsageOID,
+    OCSPExtensionOID,
+    OCSPResponseTypeOID,
+)
+
 __all__ = [
     "OID",
     "AcceptableResponses",
@@ -70,24 +78,28 @@ __all__ = [
 
 
 class OID:
-    """Object identifiers of RFC 6960 (id-pkix-ocsp arc 1.3.6.1.5.5.7.48.1) and friends."""
+    """The OIDs of RFC 6960 and its neighbours under their ``ocspkit.asn1`` names (``OID.NONCE``).
 
-    PKIX_OCSP = "1.3.6.1.5.5.7.48.1"
-    BASIC = "1.3.6.1.5.5.7.48.1.1"  # id-pkix-ocsp-basic
-    NONCE = "1.3.6.1.5.5.7.48.1.2"  # id-pkix-ocsp-nonce
-    CRL = "1.3.6.1.5.5.7.48.1.3"  # id-pkix-ocsp-crl
-    RESPONSE = "1.3.6.1.5.5.7.48.1.4"  # id-pkix-ocsp-response (acceptable responses)
-    NOCHECK = "1.3.6.1.5.5.7.48.1.5"  # id-pkix-ocsp-nocheck
-    ARCHIVE_CUTOFF = "1.3.6.1.5.5.7.48.1.6"  # id-pkix-ocsp-archive-cutoff
-    SERVICE_LOCATOR = "1.3.6.1.5.5.7.48.1.7"  # id-pkix-ocsp-service-locator
-    PREF_SIG_ALGS = "1.3.6.1.5.5.7.48.1.8"  # id-pkix-ocsp-pref-sig-algs
-    EXTENDED_REVOKE = "1.3.6.1.5.5.7.48.1.9"  # id-pkix-ocsp-extended-revoke
-    KP_OCSP_SIGNING = "1.3.6.1.5.5.7.3.9"  # id-kp-OCSPSigning
-    AD_OCSP = "1.3.6.1.5.5.7.48.1"  # id-ad-ocsp (same arc as id-pkix-ocsp)
-    CRL_REASON = "2.5.29.21"  # id-ce-cRLReasons
-    INVALIDITY_DATE = "2.5.29.24"  # id-ce-invalidityDate
-    CERTIFICATE_ISSUER = "2.5.29.29"  # id-ce-certificateIssuer
-    SCT_LIST = "1.3.6.1.4.1.11129.2.4.5"  # RFC 6962 3.3, SCTs delivered in an OCSP response
+    Each is the registry's constant (:mod:`ocspkit.oid`, where the OIDs are written once); this
+    flat view stays for the code and the users that name them from here.
+    """
+
+    PKIX_OCSP = AuthorityInformationAccessOID.OCSP  # id-pkix-ocsp (the id-ad-ocsp arc)
+    BASIC = OCSPResponseTypeOID.BASIC  # id-pkix-ocsp-basic
+    NONCE = OCSPExtensionOID.NONCE  # id-pkix-ocsp-nonce
+    CRL = OCSPExtensionOID.CRL_ID  # id-pkix-ocsp-crl
+    RESPONSE = OCSPExtensionOID.ACCEPTABLE_RESPONSES  # id-pkix-ocsp-response (acceptable responses)
+    NOCHECK = OCSPExtensionOID.NO_CHECK  # id-pkix-ocsp-nocheck
+    ARCHIVE_CUTOFF = OCSPExtensionOID.ARCHIVE_CUTOFF  # id-pkix-ocsp-archive-cutoff
+    SERVICE_LOCATOR = OCSPExtensionOID.SERVICE_LOCATOR  # id-pkix-ocsp-service-locator
+    PREF_SIG_ALGS = OCSPExtensionOID.PREFERRED_SIGNATURE_ALGORITHMS  # id-pkix-ocsp-pref-sig-algs
+    EXTENDED_REVOKE = OCSPExtensionOID.EXTENDED_REVOKE  # id-pkix-ocsp-extended-revoke
+    KP_OCSP_SIGNING = ExtendedKeyUsageOID.OCSP_SIGNING  # id-kp-OCSPSigning
+    AD_OCSP = AuthorityInformationAccessOID.OCSP  # id-ad-ocsp (same arc as id-pkix-ocsp)
+    CRL_REASON = CRLEntryExtensionOID.CRL_REASON  # id-ce-cRLReasons
+    INVALIDITY_DATE = CRLEntryExtensionOID.INVALIDITY_DATE  # id-ce-invalidityDate
+    CERTIFICATE_ISSUER = CRLEntryExtensionOID.CERTIFICATE_ISSUER  # id-ce-certificateIssuer
+    SCT_LIST = OCSPExtensionOID.SIGNED_CERTIFICATE_TIMESTAMPS  # RFC 6962 3.3, SCTs in an OCSP response
 
 
 # --- basic types -----------------------------------------------------------------------------

@@ -15,14 +15,13 @@ from ._fast import Slow, header, integer, integer_der, tlv
 from ._util import HASH_NAMES, hash_name
 from .certinfo import cert_facts
 from .errors import OCSPTypeError, OCSPValueError
+from .oid import SUPPORTED_HASHES
 
 __all__ = ["ALGORITHM_DER", "DEFAULT_CERTID_HASH", "CertID", "read_cert_id"]
 
 # SHA-1: what nearly every deployed responder expects and what RFC 5019 2.1.1 mandates for
 # lightweight responders; pass hash_algorithm="sha256" for responders that accept it.
 DEFAULT_CERTID_HASH = "sha1"
-
-_SUPPORTED = ("sha1", "sha224", "sha256", "sha384", "sha512")
 
 
 class CertID:
@@ -151,7 +150,7 @@ class CertID:
 
     def issued_by(self, issuer: Any) -> bool:
         """Whether this CertID names ``issuer`` (recomputing the hashes in this CertID's algorithm)."""
-        if self._hash not in _SUPPORTED:
+        if self._hash not in SUPPORTED_HASHES:
             return False
         return _issuer_hashes(issuer, self._hash) == (self._name_hash, self._key_hash)
 
@@ -194,7 +193,7 @@ class CertID:
 
 # AlgorithmIdentifier DER of each CertID hash, with explicit NULL parameters as OpenSSL writes.
 ALGORITHM_DER = {
-    name: algos.DigestAlgorithm({"algorithm": name, "parameters": core.Null()}).dump() for name in _SUPPORTED
+    name: algos.DigestAlgorithm({"algorithm": name, "parameters": core.Null()}).dump() for name in SUPPORTED_HASHES
 }
 
 def _issuer_hashes(issuer: Any, algorithm: str) -> Tuple[bytes, bytes]:
@@ -205,8 +204,8 @@ def _asn1_hash_name(name: str) -> str:
     if not isinstance(name, str):
         raise OCSPTypeError(f"hash_algorithm must be a str, got {type(name).__name__}")
     normal = name.lower().replace("-", "")
-    if normal not in _SUPPORTED:
-        raise OCSPValueError(f"unsupported CertID hash {name!r}; use one of {', '.join(_SUPPORTED)}")
+    if normal not in SUPPORTED_HASHES:
+        raise OCSPValueError(f"unsupported CertID hash {name!r}; use one of {', '.join(SUPPORTED_HASHES)}")
     return normal
 
 

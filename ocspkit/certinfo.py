@@ -30,6 +30,7 @@ from ._deps import ASN1_ERRORS
 from ._der import received
 from .asn1 import OID
 from .errors import OCSPError, ParseError
+from .oid import ExtensionOID
 
 if TYPE_CHECKING:
     from .crypto import PublicKey
@@ -159,21 +160,21 @@ def cert_facts(cert: Any) -> CertFacts:
 
 # OpenSSL X509_supported_extension(): a critical extension outside this set fails the chain.
 _KNOWN_CRITICAL = frozenset({
-    "2.16.840.1.113730.1.1",  # netscape-cert-type
-    "2.5.29.15",  # keyUsage
-    "2.5.29.17",  # subjectAltName
-    "2.5.29.19",  # basicConstraints
-    "2.5.29.32",  # certificatePolicies
-    "2.5.29.31",  # cRLDistributionPoints
-    "2.5.29.37",  # extKeyUsage
-    "1.3.6.1.5.5.7.1.7",  # sbgp-ipAddrBlock (RFC 3779)
-    "1.3.6.1.5.5.7.1.8",  # sbgp-autonomousSysNum (RFC 3779)
+    ExtensionOID.NETSCAPE_CERT_TYPE,
+    ExtensionOID.KEY_USAGE,
+    ExtensionOID.SUBJECT_ALTERNATIVE_NAME,
+    ExtensionOID.BASIC_CONSTRAINTS,
+    ExtensionOID.CERTIFICATE_POLICIES,
+    ExtensionOID.CRL_DISTRIBUTION_POINTS,
+    ExtensionOID.EXTENDED_KEY_USAGE,
+    ExtensionOID.IP_ADDRESS_BLOCKS,
+    ExtensionOID.AUTONOMOUS_SYSTEM_IDS,
     OID.NOCHECK,  # id-pkix-ocsp-nocheck
-    "2.5.29.36",  # policyConstraints
-    "1.3.6.1.5.5.7.1.14",  # proxyCertInfo
-    "2.5.29.30",  # nameConstraints (OpenSSL enforces them; ocspkit does not, see the docs)
-    "2.5.29.33",  # policyMappings
-    "2.5.29.54",  # inhibitAnyPolicy
+    ExtensionOID.POLICY_CONSTRAINTS,
+    ExtensionOID.PROXY_CERT_INFO,
+    ExtensionOID.NAME_CONSTRAINTS,  # OpenSSL enforces them; ocspkit does not, see the docs
+    ExtensionOID.POLICY_MAPPINGS,
+    ExtensionOID.INHIBIT_ANY_POLICY,
 })
 _NS_ANY_CA = 0x07  # netscape-cert-type bits sslCA | smimeCA | objCA (NS_ANY_CA)
 
@@ -303,7 +304,7 @@ class CertInfo:
         if self.key_usage is not None:
             return 4
         for ext in tbs["extensions"] if tbs["extensions"].native is not None else ():
-            if ext["extn_id"].dotted == "2.16.840.1.113730.1.1":
+            if ext["extn_id"].dotted == ExtensionOID.NETSCAPE_CERT_TYPE:
                 bits = ext["extn_value"].contents
                 # The DER of a BIT STRING: tag, length, unused-bits octet, then bits 0-7.
                 if len(bits) >= 4 and bits[0] == 0x03 and bits[3] & _NS_ANY_CA:

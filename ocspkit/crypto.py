@@ -39,6 +39,7 @@ from ._deps import ASN1_ERRORS, engine_error_types, pyca_error_types
 from ._der import armor_one_line, pem_block, unarmor
 from ._util import int_text
 from .errors import BackendError, OCSPTypeError, OCSPValueError, ParseError, SignatureError, UnsupportedError
+from .oid import SUPPORTED_HASHES
 
 __all__ = [
     "PrivateKey",
@@ -69,16 +70,15 @@ _HASH_SIZES: Dict[str, int] = {
     "sha384": 48,
     "sha512": 64,
 }
-_SIGNING_HASHES = ("sha1", "sha224", "sha256", "sha384", "sha512")
 _DSA_HASHES = ("sha1", "sha224", "sha256")
 _EDDSA_NAMES = {"ed25519": "Ed25519", "ed448": "Ed448"}
 _EDDSA_BITS = {"ed25519": 256, "ed448": 448}
 
 # Signature algorithm name (asn1crypto) -> (scheme, key algorithm, hash).
 _SCHEMES: Dict[str, Tuple[str, str, str]] = {}
-for _h in ("md5", *_SIGNING_HASHES):
+for _h in ("md5", *SUPPORTED_HASHES):
     _SCHEMES[f"{_h}_rsa"] = ("pkcs1v15", "rsa", _h)
-for _h in _SIGNING_HASHES:
+for _h in SUPPORTED_HASHES:
     _SCHEMES[f"{_h}_ecdsa"] = ("ecdsa", "ec", _h)
 for _h in _DSA_HASHES:
     _SCHEMES[f"{_h}_dsa"] = ("dsa", "dsa", _h)
@@ -897,7 +897,7 @@ def signature_algorithm(key: PrivateKey | PublicKey, hash_algorithm: str = "sha2
     if algorithm in _EDDSA_NAMES:
         return algos.SignedDigestAlgorithm({"algorithm": algorithm})
     hash_name = _normalize_hash(hash_algorithm)
-    if hash_name not in _SIGNING_HASHES:
+    if hash_name not in SUPPORTED_HASHES:
         raise UnsupportedError(f"cannot sign with the hash algorithm {hash_algorithm!r}")
     if algorithm == "rsa":
         if pss:
@@ -928,7 +928,7 @@ def _check_pss_parameters(parameters: Any, malformed: type[Exception]) -> Tuple[
         trailer = parameters["trailer_field"].native
     except ASN1_ERRORS as exc:
         raise malformed(f"malformed RSASSA-PSS parameters: {exc}") from exc
-    if hash_name not in _SIGNING_HASHES:
+    if hash_name not in SUPPORTED_HASHES:
         raise UnsupportedError(f"RSASSA-PSS with the hash algorithm {hash_name} is not supported")
     if mgf_name != "mgf1":
         raise UnsupportedError(f"RSASSA-PSS with the mask generation function {mgf_name} is not supported (only MGF1)")

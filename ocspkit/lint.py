@@ -51,6 +51,7 @@ from .enums import NamedMember
 from .errors import OCSPError, OCSPTypeError, OCSPValueError, ParseError
 from .extensions import NonceForm, read_nonce
 from .nonce import RFC8954_MAX_NONCE_LENGTH, nonce_length_ok
+from .oid import ExtensionOID
 from .request import PEM_LABEL as _REQUEST_LABEL
 from .request import OCSPRequest
 from .response import PEM_LABEL as _RESPONSE_LABEL
@@ -1262,9 +1263,9 @@ class _Linter:
             oid = str(ext["extn_id"].dotted)
             if oid == OID.NOCHECK:
                 nocheck = ext
-            elif oid == "2.5.29.31":
+            elif oid == ExtensionOID.CRL_DISTRIBUTION_POINTS:
                 pointers.append("cRLDistributionPoints")
-            elif oid == "1.3.6.1.5.5.7.1.1" and any(
+            elif oid == ExtensionOID.AUTHORITY_INFORMATION_ACCESS and any(
                 d["access_method"].native == "ocsp" for d in ext["extn_value"].parsed
             ):
                 pointers.append("an OCSP authorityInfoAccess")

@@ -145,9 +145,9 @@ class ResponderID:
             # type asn1crypto does not know is an ANY that loading accepts as it is (a UTF8String
             # that is not UTF-8, a BIT STRING with 111 unused bits). OpenSSL's one-line form,
             # which shows such values as escapes or #hex, prints every Name that loaded.
-            from .text import _name_oneline_flags
+            from .text.names import name_oneline_flags
 
-            return f"<ResponderID by_name {_name_oneline_flags(self._value)}>"
+            return f"<ResponderID by_name {name_oneline_flags(self._value)}>"
 
 
 def _time(value: Union[bytes, _dt.datetime, None]) -> Optional[_dt.datetime]:

@@ -536,7 +536,8 @@ def test_openssl_certificates(tmp_path: Path, openssl_bin: str) -> None:
     printed = text.response_text(response)
     for cert in certs:
         assert text.certificate_text(cert) in printed
-        assert text.certificate_text(cert.dump(), pem=False) + text._pem(cert.dump()) == text.certificate_text(cert)
+        pem_block = text.x509.certificate_pem(cert.dump())
+        assert text.certificate_text(cert.dump(), pem=False) + pem_block == text.certificate_text(cert)
 
 
 # --------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from .. import crypto
 from .._util import parse_serial, serial_text
 from ..enums import RevocationReason
 from ..errors import OCSPError, OCSPValueError
+from ..oid import HoldInstructionOID
 from .index import parse_generalized_time, parse_utc_time, read_index
 from .sqlite import SQLiteStore
 from .store import CertificateRecord, RecordState
@@ -51,9 +52,9 @@ _REASONS.update({
     "cakeytime": (RevocationReason.CA_COMPROMISE, "CAkeyTime"),
 })
 _HOLD_INSTRUCTIONS = {  # RFC 5280 5.3.2
-    "holdinstructionnone": "1.2.840.10040.2.1",
-    "holdinstructioncallissuer": "1.2.840.10040.2.2",
-    "holdinstructionreject": "1.2.840.10040.2.3",
+    "holdinstructionnone": HoldInstructionOID.NONE,
+    "holdinstructioncallissuer": HoldInstructionOID.CALL_ISSUER,
+    "holdinstructionreject": HoldInstructionOID.REJECT,
 }
 
 

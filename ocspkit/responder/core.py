@@ -39,6 +39,7 @@ from ..certid import CertID
 from ..certinfo import cert_facts
 from ..enums import CertStatus, ResponseStatus, RevocationReason
 from ..errors import OCSPError, OCSPTypeError, OCSPValueError, StoreError, VerificationError
+from ..oid import SUPPORTED_HASHES, CRLEntryExtensionOID
 from ..request import OCSPRequest, read_request_der
 from ..response import (
     _basic_response_der,
@@ -59,9 +60,6 @@ __all__ = ["Answer", "Issuer", "Reply", "Responder"]
 _UTC = _dt.timezone.utc
 log = logging.getLogger("ocspkit.responder")
 
-# RFC 6960 4.1.1 allows any hash for CertIDs; these are the ones OpenSSL and ocspkit compute.
-_CERTID_HASHES = ("sha1", "sha224", "sha256", "sha384", "sha512")
-_HOLD_INSTRUCTION_CODE = "2.5.29.23"  # RFC 5280 5.3.2
 _EXTENDED_REVOKE_DER = extension_der(asn1.OID.EXTENDED_REVOKE, b"\x05\x00")  # RFC 6960 4.4.8: NULL
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _OCSP_REQUEST = "application/ocsp-request"
@@ -142,7 +140,7 @@ class _Signer:
                 "certificate"
             )
         facts = cert_facts(self.ca)
-        self.hashes = {name: facts.issuer_hashes(name) for name in _CERTID_HASHES}
+        self.hashes = {name: facts.issuer_hashes(name) for name in SUPPORTED_HASHES}
         if issuer.certificates is None:
             include: Tuple[Any, ...] = (self.cert,)
         else:
@@ -413,7 +411,9 @@ class Responder:
                 "invalidity_date": record.invalidity_date,
             }
             if record.hold_instruction is not None:
-                extra["extensions"] = [(_HOLD_INSTRUCTION_CODE, oid_der(record.hold_instruction), False)]
+                extra["extensions"] = [
+                    (CRLEntryExtensionOID.HOLD_INSTRUCTION_CODE, oid_der(record.hold_instruction), False)
+                ]
             return CertStatus.REVOKED, extra
         if record.state == RecordState.EXPIRED and signer.issuer.expired_status != "good":
             if signer.issuer.expired_status == "unknown":

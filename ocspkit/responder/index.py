@@ -48,6 +48,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 from ..enums import RevocationReason
 from ..errors import OCSPTypeError, OCSPValueError, StoreError
+from ..oid import HoldInstructionOID
 from .store import CertificateRecord, RecordState
 
 __all__ = [
@@ -171,12 +172,12 @@ _CRL_REASONS = (  # apps/ca.c crl_reasons, matched case-insensitively; the index
 # matched exactly as OpenSSL does. OpenSSL would take any other object name it knows too
 # ("commonName"); ocspkit knows only these, and complains about the others.
 _HOLD_INSTRUCTION_NAMES = {
-    "holdInstructionNone": "1.2.840.10040.2.1",
-    "Hold Instruction None": "1.2.840.10040.2.1",
-    "holdInstructionCallIssuer": "1.2.840.10040.2.2",
-    "Hold Instruction Call Issuer": "1.2.840.10040.2.2",
-    "holdInstructionReject": "1.2.840.10040.2.3",
-    "Hold Instruction Reject": "1.2.840.10040.2.3",
+    "holdInstructionNone": HoldInstructionOID.NONE,
+    "Hold Instruction None": HoldInstructionOID.NONE,
+    "holdInstructionCallIssuer": HoldInstructionOID.CALL_ISSUER,
+    "Hold Instruction Call Issuer": HoldInstructionOID.CALL_ISSUER,
+    "holdInstructionReject": HoldInstructionOID.REJECT,
+    "Hold Instruction Reject": HoldInstructionOID.REJECT,
 }
 _SEPARATORS = re.compile(r"[. ]")
 _DIGITS = re.compile(r"[0-9]*")
