@@ -71,7 +71,10 @@ def name_text(name: Any) -> str:
             for attribute in rdn:
                 kind = attribute["type"]
                 label = _SHORT.get(kind.native, kind.dotted if kind.native == kind.dotted else kind.native)
-                value = attribute["value"].native
+                try:
+                    value = attribute["value"].native
+                except ASN1_ERRORS:  # a value that loaded but does not decode: its octets
+                    value = None
                 parts.append(f"{label} = {value if isinstance(value, str) else attribute['value'].dump().hex()}")
         return ", ".join(parts) or "(empty name)"
     except ASN1_ERRORS:  # an unreadable Name still gets a label

@@ -44,7 +44,7 @@ from ._fast import (
 )
 from ._util import int_text, to_generalized_time, utc_from_asn1
 from .certid import ALGORITHM_DER, CertID, read_cert_id
-from .certinfo import cert_facts
+from .certinfo import cert_facts, name_text
 from .enums import CertStatus, ResponderIDType, ResponseStatus, RevocationReason
 from .errors import OCSPTypeError, OCSPValueError, ParseError, UnsuccessfulResponse
 from .extensions import Extension, Extensions, NonceForm, extension_entry, read_nonce, refuse_unknown_critical
@@ -143,11 +143,9 @@ class ResponderID:
         except ASN1_ERRORS:
             # human_friendly decodes each attribute value on demand, and the value of an attribute
             # type asn1crypto does not know is an ANY that loading accepts as it is (a UTF8String
-            # that is not UTF-8, a BIT STRING with 111 unused bits). OpenSSL's one-line form,
-            # which shows such values as escapes or #hex, prints every Name that loaded.
-            from .text.names import name_oneline_flags
-
-            return f"<ResponderID by_name {name_oneline_flags(self._value)}>"
+            # that is not UTF-8, a BIT STRING with 111 unused bits). name_text shows such
+            # values as their octets in hex.
+            return f"<ResponderID by_name {name_text(self.name)}>"
 
 
 def _time(value: Union[bytes, _dt.datetime, None]) -> Optional[_dt.datetime]:
