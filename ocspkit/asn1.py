@@ -19,6 +19,7 @@ from typing import Any
 
 from asn1crypto import algos, core, crl, x509
 
+from ._der import load_tree, to_der
 from .oid import (
     AuthorityInformationAccessOID,
     CRLEntryExtensionOID,
@@ -489,8 +490,6 @@ def load(spec: Any, data: bytes, *, strict: bool = False) -> Any:
     failure is a :class:`ocspkit.errors.ParseError`; ``strict=True`` also refuses non-DER.
     Messages are better read with :func:`ocspkit.load_request` / :func:`ocspkit.load_response`.
     """
-    from ._der import load_tree, to_der
-
     der = to_der(data, (), spec.__name__)
     tree, _ = load_tree(spec, der, strict=strict)
     return tree

@@ -48,7 +48,7 @@ from ._util import hash_name, int_text, to_utc
 from .asn1 import OID
 from .certinfo import CertInfo, cert_info
 from .enums import NamedMember
-from .errors import OCSPError, OCSPTypeError, OCSPValueError, ParseError
+from .errors import OCSPError, OCSPTypeError, OCSPValueError, ParseError, SignatureError
 from .extensions import NonceForm, read_nonce
 from .nonce import RFC8954_MAX_NONCE_LENGTH, nonce_length_ok
 from .oid import ExtensionOID
@@ -788,8 +788,7 @@ class _Linter:
     def verify(
         self, signer: _Signer, signature: bytes, data: bytes, algorithm_der: bytes, path: str, clause: str
     ) -> None:
-        from .crypto import verify_signature
-        from .errors import SignatureError
+        from .crypto import verify_signature  # lazily: linting alone does not load the signature seam
 
         try:
             verify_signature(signer.info.public_key, signature, data, algorithm_der)

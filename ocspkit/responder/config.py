@@ -39,6 +39,8 @@ from typing import Any, Dict, List, Mapping, Optional
 from .. import crypto
 from ..errors import OCSPError, OCSPValueError
 from .core import Issuer, Responder
+from .index import IndexTxtStore
+from .sqlite import SQLiteStore
 from .store import StatusStore
 
 __all__ = [
@@ -182,15 +184,11 @@ def make_store(spec: Any, base: Path = Path("."), *, label: Optional[str] = None
     if unknown:
         raise ConfigError(f"store: unknown keys {sorted(unknown)}")
     if kind in ("index", "index.txt", "openssl"):
-        from .index import IndexTxtStore
-
         options: Dict[str, Any] = {}
         if "check_interval" in spec:
             options["check_interval"] = float(spec["check_interval"])
         return IndexTxtStore(path, **options)
     if kind == "sqlite":
-        from .sqlite import SQLiteStore
-
         return SQLiteStore(path, issuer=str(spec.get("issuer", label or "default")))
     raise ConfigError(f"store type {kind!r}: expected 'index' or 'sqlite'")
 

@@ -37,6 +37,7 @@ import asyncio
 import http
 from typing import Any, ClassVar, Dict, List, Optional, Tuple, Type
 
+from ..errors import UnsupportedError
 from .core import Responder, origin_form
 from .reply import Reply
 
@@ -441,8 +442,6 @@ def protocol_for(responder: Responder, *, request_timeout: float = 10.0) -> Type
     :raises ocspkit.errors.UnsupportedError: httptools (the ``server`` extra) is not installed.
     """
     if httptools is None:
-        from ..errors import UnsupportedError
-
         raise UnsupportedError("the responder's HTTP protocol needs httptools: pip install 'ocspkit[server]'")
     if not isinstance(responder, Responder):
         raise TypeError(f"responder must be an ocspkit.responder.Responder, got {type(responder).__name__}")

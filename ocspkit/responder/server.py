@@ -33,6 +33,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 from ..errors import UnsupportedError
 from .asgi import ASGIApp
 from .core import Responder, origin_form
+from .protocol import protocol_for
 from .reply import Reply
 
 __all__ = ["ThreadedServer", "format_accept", "run", "serve_in_thread"]
@@ -122,8 +123,6 @@ def run(
     if isinstance(responder, Responder) and (http == "ocspkit" or (http == "auto" and not threaded)):
         if threaded:
             raise ValueError("threaded=True needs http='asgi': the ocspkit protocol answers on the event loop")
-        from .protocol import protocol_for
-
         protocol = protocol_for(responder, request_timeout=request_timeout)
     elif http == "ocspkit":
         raise ValueError("http='ocspkit' serves a Responder; an ASGI application needs http='asgi'")
