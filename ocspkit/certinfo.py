@@ -33,7 +33,7 @@ from .errors import OCSPError, ParseError
 from .oid import ExtensionOID
 
 if TYPE_CHECKING:
-    from .crypto import PublicKey
+    from .crypto import PublicKey  # lazily: loading and printing do not load the signature seam
 
 __all__ = [
     "CertFacts",
@@ -130,7 +130,7 @@ class CertFacts:
         the hashes of its DER subject Name and of its subjectPublicKey bits, remembered."""
         found = self._issuer_hashes.get(algorithm)
         if found is None:
-            from .crypto import hash_digest
+            from .crypto import hash_digest  # lazily: loading and printing do not load the signature seam
 
             found = (hash_digest(algorithm, self.subject_der), hash_digest(algorithm, self.key_bits))
             self._issuer_hashes[algorithm] = found
@@ -149,7 +149,7 @@ def cert_facts(cert: Any) -> CertFacts:
     entry = _FACTS.get(key)
     if entry is not None and (by_value or entry[0] is cert):
         return entry[1]
-    from .crypto import load_certificate
+    from .crypto import load_certificate  # lazily: loading and printing do not load the signature seam
 
     facts = CertFacts(load_certificate(cert))
     with _LOCK:
@@ -257,7 +257,7 @@ class CertInfo:
         self.algorithms_match = received(cert["signature_algorithm"]) == received(tbs["signature"])
         algorithm = self.spki["algorithm"]["algorithm"].native
         self.key_algorithm = "rsa" if algorithm == "rsassa_pss" else str(algorithm)
-        from .crypto import signature_key_algorithm
+        from .crypto import signature_key_algorithm  # lazily: loading and printing do not load the signature seam
 
         try:
             self.signed_with: Optional[str] = signature_key_algorithm(cert["signature_algorithm"])
@@ -319,7 +319,7 @@ class CertInfo:
         """The subject public key, loaded on first use (:func:`ocspkit.crypto.load_public_key`)."""
         key = self._public_key
         if key is None:
-            from .crypto import load_public_key
+            from .crypto import load_public_key  # lazily: loading and printing do not load the signature seam
 
             key = self._public_key = load_public_key(self.spki)
         return key
@@ -372,7 +372,7 @@ def cert_info(source: Any) -> CertInfo:
         der = source
         cert = None
     else:
-        from .crypto import load_certificate
+        from .crypto import load_certificate  # lazily: loading and printing do not load the signature seam
 
         cert = load_certificate(source)
         der = received(cert)
@@ -380,7 +380,7 @@ def cert_info(source: Any) -> CertInfo:
     if found is not None:
         return found
     if cert is None:
-        from .crypto import load_certificate
+        from .crypto import load_certificate  # lazily: loading and printing do not load the signature seam
 
         cert = load_certificate(der)
     try:

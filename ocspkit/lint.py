@@ -401,7 +401,7 @@ def _stamp(value: _dt.datetime) -> str:
 
 
 def _digest_size(name: str) -> Optional[int]:
-    from .crypto import hash_digest
+    from .crypto import hash_digest  # lazily: loading and printing do not load the signature seam
 
     try:
         return len(hash_digest(name, b""))
@@ -410,7 +410,7 @@ def _digest_size(name: str) -> Optional[int]:
 
 
 def _digest(name: str, data: bytes) -> Optional[bytes]:
-    from .crypto import hash_digest
+    from .crypto import hash_digest  # lazily: loading and printing do not load the signature seam
 
     try:
         return hash_digest(name, data)

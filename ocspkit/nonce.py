@@ -246,7 +246,7 @@ def make_nonce(length: int = RFC8954_MAX_NONCE_LENGTH) -> bytes:
     (RFC 9654) for interoperability, but responders following RFC 8954 reject more than 32 with
     malformedRequest, so this function does not make them.
     """
-    from .crypto import random_bytes
+    from .crypto import random_bytes  # lazily: loading and printing do not load the signature seam
 
     if not isinstance(length, int) or isinstance(length, bool):
         raise OCSPTypeError(f"length must be an int, got {type(length).__name__}")

@@ -328,7 +328,7 @@ class Responder:
         return self._sign(signer, cert_ids, now, parsed, cacheable=False), None
 
     def _check_signature(self, request: OCSPRequest, now: _dt.datetime) -> None:
-        from ..verify import VerifyFlags, verify_request
+        from ..verify import VerifyFlags, verify_request  # lazily: only signed requests need it
 
         flags = VerifyFlags.NONE if self.request_trust else VerifyFlags.NOVERIFY
         try:

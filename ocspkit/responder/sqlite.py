@@ -571,7 +571,7 @@ class SQLiteStore:
         """Add a certificate (anything :func:`ocspkit.crypto.load_certificate` reads) from its
         serial number, subject and notAfter. A serial number already in the store keeps its
         state; its subject and notAfter are updated."""
-        from .. import crypto
+        from .. import crypto  # lazily: loading and printing do not load the signature seam
 
         cert = crypto.load_certificate(certificate)
         serial_number = int(cert.serial_number)
