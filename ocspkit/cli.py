@@ -47,6 +47,7 @@ from typing import (
 from ._defaults import DEFAULT_TIMEOUT
 from ._der import pem_armor, to_der
 from ._util import parse_serial
+from ._writers import length_der, oid_der
 from .certid import CertID
 from .enums import CertStatus, NonceCheck, ResponseStatus, cert_status_str, crl_reason_str, response_status_str
 from .errors import OCSPError, OCSPValueError, StaleResponse, TransportError
@@ -330,12 +331,6 @@ def _read_index(path: str) -> Any:
         _fail(text)
 
 
-def _oid_der(dotted: str) -> bytes:
-    from asn1crypto import core
-
-    return bytes(core.ObjectIdentifier(dotted).dump())
-
-
 # ------------------------------------------------------------------------------------------------
 # HTTP: ocspkit.http's client, POST as openssl ocsp sends
 
@@ -443,13 +438,6 @@ def _default_paths() -> Tuple[str, str]:
 
 _BASIC = "1.3.6.1.5.5.7.48.1.1"  # id-pkix-ocsp-basic
 _VOID = "Void"
-
-
-def _der_length(length: int) -> bytes:
-    if length < 0x80:
-        return bytes([length])
-    octets = length.to_bytes((length.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(octets)]) + octets
 
 
 def _illegal_integer(contents: bytes) -> Optional[str]:
@@ -571,8 +559,8 @@ class _Response:
         except OCSPError:
             # The BasicOCSPResponse is what openssl cannot read: print the rest, from a
             # response with the same responseStatus and no responseBytes.
-            status = b"\x0a" + _der_length(len(self.status_contents)) + self.status_contents
-            head = str(printer.response_text(b"\x30" + _der_length(len(status)) + status))
+            status = b"\x0a" + length_der(len(self.status_contents)) + self.status_contents
+            head = str(printer.response_text(b"\x30" + length_der(len(status)) + status))
             if self.response_type is None:
                 return head
             return f"{head}    Response Type: {printer.oid_name(self.response_type)}"
@@ -1100,7 +1088,7 @@ def _make_response(
             if info.time is None:
                 return unsuccessful_response(ResponseStatus.INTERNAL_ERROR)
             extensions = [] if info.hold_instruction is None else [
-                (_HOLD_INSTRUCTION_CODE, _oid_der(info.hold_instruction), False)]
+                (_HOLD_INSTRUCTION_CODE, oid_der(info.hold_instruction), False)]
             builder = builder.add_response(
                 answer_id, CertStatus.REVOKED, revocation_time=info.time, revocation_reason=info.reason,
                 invalidity_date=info.invalidity_date, extensions=extensions, **times,
