@@ -44,19 +44,19 @@ from typing import (
     Tuple,
 )
 
-from ._defaults import DEFAULT_TIMEOUT
-from ._der import pem_armor, to_der
-from ._util import parse_serial
-from ._writers import length_der, oid_der
-from .certid import CertID
-from .enums import CertStatus, NonceCheck, ResponseStatus, cert_status_str, crl_reason_str, response_status_str
-from .errors import OCSPError, OCSPValueError, StaleResponse, TransportError
-from .request import OCSPRequest, RequestBuilder, load_request
-from .response import BasicOCSPResponse, OCSPResponse, ResponseBuilder, load_response, unsuccessful_response
+from .._defaults import DEFAULT_TIMEOUT
+from .._der import pem_armor, to_der
+from .._util import parse_serial
+from .._writers import length_der, oid_der
+from ..certid import CertID
+from ..enums import CertStatus, NonceCheck, ResponseStatus, cert_status_str, crl_reason_str, response_status_str
+from ..errors import OCSPError, OCSPValueError, StaleResponse, TransportError
+from ..request import OCSPRequest, RequestBuilder, load_request
+from ..response import BasicOCSPResponse, OCSPResponse, ResponseBuilder, load_response, unsuccessful_response
 
 if TYPE_CHECKING:
-    from .crypto import PrivateKey
-    from .verify import TrustedCertificate
+    from ..crypto import PrivateKey
+    from ..verify import TrustedCertificate
 
 __all__ = ["main"]
 
@@ -209,7 +209,7 @@ def _read_input(path: str, what: str) -> bytes:
 
 
 def _load_cert(path: str, what: str) -> Any:
-    from .crypto import load_certificate
+    from ..crypto import load_certificate
 
     data = _read_input(path, what)
     try:
@@ -219,7 +219,7 @@ def _load_cert(path: str, what: str) -> Any:
 
 
 def _load_certs(path: str, what: str) -> List[Any]:
-    from .crypto import load_certificates
+    from ..crypto import load_certificates
 
     data = _read_input(path, what)
     try:
@@ -231,7 +231,7 @@ def _load_certs(path: str, what: str) -> List[Any]:
 def _load_key(path: str, what: str, password: Optional[str] = None) -> PrivateKey:
     """A private key from a PEM or DER file; a PEM file may hold certificates too (OpenSSL
     reads the key of ``-rsigner both.pem`` / ``-signer both.pem`` from the same file)."""
-    from .crypto import load_private_key
+    from ..crypto import load_private_key
 
     data = _read_input(path, what)
     try:
@@ -318,8 +318,8 @@ def _parse_serial(text: str) -> int:
 
 def _read_index(path: str) -> Any:
     """load_index: the file, read as ``openssl ocsp -index`` reads it (ocspkit.responder.index)."""
-    from .errors import StoreError
-    from .responder.index import read_index
+    from ..errors import StoreError
+    from ..responder.index import read_index
 
     try:
         return read_index(path)
@@ -353,7 +353,7 @@ def _http_send(
 ) -> bytes:
     """Send a DER request (RFC 6960 A.1; POST as openssl ocsp does, or GET / auto) and return the
     body of the reply; TransportError otherwise."""
-    from .http import fetch
+    from ..http import fetch
 
     netloc = host
     if port is not None:
@@ -403,7 +403,7 @@ def _load_dir(path: str) -> List[TrustedCertificate]:
     except OSError:
         return []
     if key not in _DIR_CACHE:
-        from .verify import load_trusted_certificates
+        from ..verify import load_trusted_certificates
 
         hashed_name = re.compile(r"^[0-9a-f]{8}\.[0-9]+$")
         found: List[TrustedCertificate] = []
@@ -595,7 +595,7 @@ class _Response:
 def _outer_response(der: bytes) -> Tuple[bytes, Optional[str]]:
     """The contents of responseStatus, and responseType, as d2i_OCSP_RESPONSE reads them;
     _Unreadable if it cannot."""
-    from . import asn1 as _asn1
+    from .. import asn1 as _asn1
 
     try:
         tree = _asn1.OCSPResponse.load(der, strict=True)
@@ -846,7 +846,7 @@ class _Ocsp:
         if not self.noverify:
             if request is not None:
                 # OpenSSL compares octet for octet
-                from .nonce import check_nonce
+                from ..nonce import check_nonce
 
                 nonce = check_nonce(request.usable(), basic, exact=True)
                 if nonce is NonceCheck.REQUEST_ONLY:
@@ -898,8 +898,8 @@ class _Ocsp:
         if responder is None:
             _fail("Responder mode requires certificate, key, and CA.")
         rsigner, key, ca_certs, rother = responder
-        from .responder import Issuer, Responder
-        from .responder.index import IndexTxtStore
+        from ..responder import Issuer, Responder
+        from ..responder.index import IndexTxtStore
 
         _read_index(self.index)  # openssl ocsp -port refuses to start on a bad index
         store = IndexTxtStore(self.index)
@@ -937,7 +937,7 @@ class _Ocsp:
         (or not ``defaults``)."""
         if self.cafile is None and self.capath is None and self.castore is None and not defaults:
             return []
-        from .verify import load_trusted_certificates
+        from ..verify import load_trusted_certificates
 
         default_file, default_dir = _default_paths() if defaults else ("", "")
         store: List[TrustedCertificate] = []
@@ -979,7 +979,7 @@ class _Ocsp:
         -issuer [were] implicitly trusted regardless of verify_flags"), so that a response
         signed by any certificate given with -issuer verified; ocspkit follows the fix.
         """
-        from .verify import VerifyFlags, verify_response
+        from ..verify import VerifyFlags, verify_response
 
         given = VerifyFlags.NONE
         for name in sorted(self.flags):
@@ -1004,7 +1004,7 @@ class _Ocsp:
         """print_ocsp_summary: one block per -cert / -serial; False if one has no status."""
         if not self.names:
             return True
-        from .validity import check_validity
+        from ..validity import check_validity
 
         ok = True
         for name, cert_id in zip(self.names, self.ids):
@@ -1400,7 +1400,7 @@ class _HelpConfig(argparse.Action):
         self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
         option_string: Optional[str] = None,
     ) -> None:
-        from .responder.config import REFERENCE
+        from ..responder.config import REFERENCE
 
         sys.stdout.write(REFERENCE)
         parser.exit()
@@ -1546,7 +1546,7 @@ def _aia_url(job: _Ocsp) -> str:
     """The responder every --cert names in its AuthorityInfoAccess (RFC 5280 4.2.2.1), as
     ocspkit.check_certificate finds it: the first OCSP URL of each. Certificates that name
     different responders, or none, are refused rather than guessed at."""
-    from .http import ocsp_urls
+    from ..http import ocsp_urls
 
     if not job.certs:
         _fail("send: give the responder's URL (with --serial or --reqin there is no certificate to read it from)")
@@ -1714,7 +1714,7 @@ def _run_server(
 ) -> int:
     """Start the service (uvicorn) and block until it stops; pre-sign known serials first.
     ``options`` go to :func:`ocspkit.responder.server.run` (``http``, ``request_timeout``)."""
-    from .responder.server import run
+    from ..responder.server import run
 
     if presign:
         _presign(responder)
@@ -1757,7 +1757,7 @@ def _held_logs(level: str) -> Iterator[List[Any]]:
 
 
 def _cmd_serve(ns: argparse.Namespace) -> int:
-    from .responder.logs import configure_logging
+    from ..responder.logs import configure_logging
 
     with _held_logs(ns.log_level) as held:
         responder, settings = _serve_setup(ns)
@@ -1778,8 +1778,8 @@ def _cmd_serve(ns: argparse.Namespace) -> int:
 
 def _serve_setup(ns: argparse.Namespace) -> Tuple[Any, Any]:
     """``serve``'s responder and settings, from --config or from the one-issuer options."""
-    from .responder import Issuer, Responder, load_config, make_store
-    from .responder.config import ServerSettings, parse_duration
+    from ..responder import Issuer, Responder, load_config, make_store
+    from ..responder.config import ServerSettings, parse_duration
 
     if ns.config is not None:
         if ns.index or ns.db or ns.ca or ns.rsigner or ns.rkey:
@@ -1820,7 +1820,7 @@ def _build_parser(command: Optional[str] = None) -> _Parser:
         "'ocspkit -help' lists the openssl-compatible options. Errors are one line on stderr, 'ocspkit: ...'; "
         "the exit status is openssl's (0 done, 1 failure), 2 for a usage error.",
     )
-    from . import __version__
+    from .. import __version__
 
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -1895,7 +1895,7 @@ def _build_parser(command: Optional[str] = None) -> _Parser:
     p.set_defaults(func=_cmd_sign)
 
     if command not in _COMMANDS or command == "store":
-        from .responder.admin import add_store_commands
+        from ..responder.admin import add_store_commands
 
         add_store_commands(sub)
 
