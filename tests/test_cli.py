@@ -35,6 +35,7 @@ from conftest import read_vector
 
 import ocspkit
 from ocspkit import CertID, ResponseBuilder, cli, crypto, load_request, load_response
+from ocspkit.cli import _common
 from ocspkit.testing import TestPKI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -934,7 +935,7 @@ def test_key_with_passphrase(inputs: Inputs, openssl_bin: str, tmp_path: Path, c
 
 def test_parse_helpers() -> None:
     """s2i_ASN1_INTEGER and BN_bn2hex, as the index lookup uses them."""
-    assert [cli._parse_serial(s) for s in ("12", "0x1F", "0X1f", "-5", "-0x10")] == [12, 31, 31, -5, -16]
+    assert [_common.parse_serial(s) for s in ("12", "0x1F", "0X1f", "-5", "-0x10")] == [12, 31, 31, -5, -16]
     from ocspkit.responder import index
 
     assert [index.serial_hex(n) for n in (0, 1, 255, 256, -10)] == ["00", "01", "FF", "0100", "-0A"]
@@ -944,7 +945,7 @@ def test_parse_helpers() -> None:
 
 def test_crypto_reads_combined_files(inputs: Inputs) -> None:
     """The responder key is found in a file that holds the certificate first (-rsigner both.pem)."""
-    key = cli._load_key(str(inputs.dir / "rboth.pem"), "responder private key")
+    key = _common.load_key(str(inputs.dir / "rboth.pem"), "responder private key")
     assert key.asn1.dump() == crypto.load_private_key(inputs.pki.responder.key_pem).asn1.dump()
 
 
@@ -955,6 +956,6 @@ def test_text_octets_that_are_not_utf8() -> None:
 
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", write_through=True)
-    cli._write_text(out, "ok\n")
-    cli._write_text(out, "CPS: http://x/\udcff\udce9\n")
+    _common.write_text(out, "ok\n")
+    _common.write_text(out, "CPS: http://x/\udcff\udce9\n")
     assert raw.getvalue() == b"ok\nCPS: http://x/\xff\xe9\n"

@@ -25,7 +25,6 @@ import contextlib
 import dataclasses
 import datetime as _dt
 import importlib
-import math
 import os
 import re
 import sys
@@ -46,13 +45,37 @@ from typing import (
 
 from .._defaults import DEFAULT_TIMEOUT
 from .._der import pem_armor, to_der
-from .._util import parse_serial
 from .._writers import length_der, oid_der
 from ..certid import CertID
 from ..enums import CertStatus, NonceCheck, ResponseStatus, cert_status_str, crl_reason_str, response_status_str
-from ..errors import OCSPError, OCSPValueError, StaleResponse, TransportError
+from ..errors import OCSPError, StaleResponse, TransportError
 from ..request import OCSPRequest, RequestBuilder, load_request
 from ..response import BasicOCSPResponse, OCSPResponse, ResponseBuilder, load_response, unsuccessful_response
+from ._common import (
+    HASHES,
+    PROG,
+    REQUEST_PEM,
+    RESPONSE_PEM,
+    UTC,
+    CLIError,
+    ParserExit,
+    cli_words,
+    fail,
+    hash_name,
+    load_cert,
+    load_certs,
+    load_key,
+    one_line,
+    parse_seconds,
+    parse_serial,
+    pass_phrase,
+    pss_only,
+    read_file,
+    signing_digest,
+    text_module,
+    write_file,
+    write_text,
+)
 
 if TYPE_CHECKING:
     from ..crypto import PrivateKey
@@ -60,17 +83,12 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
-PROG = "ocspkit"
-_REQUEST_PEM = "OCSP REQUEST"
-_RESPONSE_PEM = "OCSP RESPONSE"
-_UTC = _dt.timezone.utc
 
 # OpenSSL's MAX_VALIDITY_PERIOD (apps/ocsp.c): the default -validity_period, 5 minutes.
 _DEFAULT_VALIDITY_PERIOD = 300
 # OCSP_request_add1_nonce(req, NULL, -1) writes 16 random octets (OCSP_DEFAULT_NONCE_LENGTH);
 # the openssl-compatible mode writes what openssl writes.
 _OPENSSL_NONCE_LENGTH = 16
-_HASHES = ("sha1", "sha224", "sha256", "sha384", "sha512")
 # Digests OpenSSL knows that ocspkit does not compute CertIDs with: named so the error says so.
 _OTHER_DIGESTS = {
     "md4", "md5", "md5-sha1", "mdc2", "ripemd", "ripemd160", "rmd160", "sm3", "whirlpool", "blake2b512",
@@ -88,228 +106,15 @@ _VALIDITY_REASONS = {
 _HOLD_INSTRUCTION_CODE = "2.5.29.23"  # id-ce-holdInstructionCode (RFC 5280 5.3.2, historic)
 
 
-class CLIError(Exception):
-    """A failure reported as one line on stderr (``ocspkit: <message>``) with exit ``status``."""
-
-    def __init__(self, message: str, status: int = 1) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class _Exit(Exception):
-    """argparse wants to exit (``--help``): leave main() with this status."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
-
-
-def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
-
-
-# The library's hints name its Python parameters and VerifyFlags; the command line says the same
-# with its options, spelled as the mode in use spells them ({name}: openssl ocsp's spelling, else
-# the subcommands'). Matched on the library's own words: tests/test_cli_messages.py pins them.
-_PYTHON_WORDS = (
-    ("; pass that CA in trusted= or untrusted=", "; give that CA with {CAfile} (trusted) or {verify_other}"),
-    (" (pass the responder's certificate in untrusted=)", " (give the responder's certificate with {verify_other})"),
-    (" (pass its root, or use PARTIAL_CHAIN)", " (give its root with {CAfile} too, or {partial_chain})"),
-    (" (NOEXPLICIT)", " ({no_explicit})"),
-    ("; force=True changes it anyway", "; --force changes it anyway"),
-    ("; force=True does it anyway", "; --force does it anyway"),
-    ("; replace=True lets the index win", "; --replace lets the index win"),
-)
-_SPELLINGS = {  # (openssl ocsp, subcommands)
-    "CAfile": ("-CAfile", "--CAfile"),
-    "verify_other": ("-verify_other", "--verify-other"),
-    "partial_chain": ("-partial_chain", "--partial-chain"),
-    "no_explicit": ("-no_explicit", "--no-explicit"),
-}
-
-
-def _cli_words(message: str, subcommand: bool) -> str:
-    """``message`` (from the library) with its Python words replaced by the command line's."""
-    for python, ours in _PYTHON_WORDS:
-        if python in message:
-            message = message.replace(python, ours.format(**{k: v[subcommand] for k, v in _SPELLINGS.items()}))
-    return message
-
-
-def _pss(key: PrivateKey) -> bool:
-    """Whether ``key`` may only sign RSASSA-PSS (an RSA-PSS key, as ``openssl genpkey -algorithm
-    RSA-PSS`` makes): openssl then signs with PSS, and so does the command line."""
-    return bool(getattr(key.asn1, "algorithm", None) == "rsassa_pss")
-
-
-def _fail(message: str, detail: object = None) -> NoReturn:
-    raise CLIError(message if detail is None else f"{message}: {_one_line(detail)}")
-
-
-# ------------------------------------------------------------------------------------------------
-# Files and streams
-
-
-def _stdout_bytes(data: bytes) -> None:
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:  # pragma: no cover - a text-only stdout replacement
-        raise CLIError("cannot write binary output to this stdout: use an output file")
-    buffer.write(data)
-    buffer.flush()
-
-
-def _write_text(out: IO[str], text: str) -> None:
-    """Write printed text. ocspkit.text keeps octets that are not UTF-8 as surrogate escapes
-    (where OpenSSL copies octets through): they go out as those octets, as openssl writes them."""
-    try:
-        out.write(text)
-    except UnicodeEncodeError:
-        buffer = getattr(out, "buffer", None)
-        if buffer is None:
-            raise
-        out.flush()
-        buffer.write(text.encode("utf-8", "surrogateescape"))
-        buffer.flush()
-
-
-def _read_bytes(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
-
-
-def _read_file(path: str, what: str) -> bytes:
-    """The bytes of ``path`` (``-`` is stdin), or a CLIError naming ``what``."""
-    try:
-        if path == "-":
-            return bytes(sys.stdin.buffer.read())
-        return _read_bytes(path)
-    except OSError as exc:
-        _fail(f"Can't open \"{path}\" for reading ({what})", exc.strerror or exc)
-
-
-def _write_file(path: str, data: bytes, what: str) -> None:
-    """Write ``data`` to ``path`` (``-`` is stdout)."""
-    if path == "-":
-        _stdout_bytes(data)
-        return
-    try:
-        with open(path, "wb") as handle:
-            handle.write(data)
-    except OSError as exc:
-        _fail(f"Can't open \"{path}\" for writing ({what})", exc.strerror or exc)
-
-
-def _read_input(path: str, what: str) -> bytes:
-    """The bytes of a certificate or key file; failures say "Unable to load <what>", as openssl."""
-    try:
-        return bytes(sys.stdin.buffer.read()) if path == "-" else _read_bytes(path)
-    except OSError as exc:
-        _fail(f"Unable to load {what} from {path}", exc.strerror or exc)
-
-
-def _load_cert(path: str, what: str) -> Any:
-    from ..crypto import load_certificate
-
-    data = _read_input(path, what)
-    try:
-        return load_certificate(data)
-    except OCSPError as exc:
-        _fail(f"Unable to load {what} from {path}", exc)
-
-
-def _load_certs(path: str, what: str) -> List[Any]:
-    from ..crypto import load_certificates
-
-    data = _read_input(path, what)
-    try:
-        return list(load_certificates(data))
-    except OCSPError as exc:
-        _fail(f"Unable to load {what} from {path}", exc)
-
-
-def _load_key(path: str, what: str, password: Optional[str] = None) -> PrivateKey:
-    """A private key from a PEM or DER file; a PEM file may hold certificates too (OpenSSL
-    reads the key of ``-rsigner both.pem`` / ``-signer both.pem`` from the same file)."""
-    from ..crypto import load_private_key
-
-    data = _read_input(path, what)
-    try:
-        return load_private_key(data, password)
-    except OCSPError as exc:
-        _fail(f"Unable to load {what} from {path}", exc)
-
-
-def _password(source: Optional[str]) -> Optional[str]:
-    """OpenSSL's pass phrase arguments: ``pass:``, ``env:``, ``file:``, ``fd:``, ``stdin``."""
-    if source is None:
-        return None
-    try:
-        if source.startswith("pass:"):
-            return source[5:]
-        if source.startswith("env:"):
-            value = os.environ.get(source[4:])
-            if value is None:
-                _fail("Error getting password", f"no environment variable {source[4:]}")
-            return value
-        if source.startswith("file:"):
-            with open(source[5:], encoding="utf-8") as handle:
-                lines = handle.read().splitlines()
-            return lines[0] if lines else ""
-        if source.startswith("fd:"):
-            with os.fdopen(int(source[3:]), "r", closefd=False) as handle:
-                return handle.readline().rstrip("\r\n")
-        if source == "stdin":
-            return sys.stdin.readline().rstrip("\r\n")
-    except (OSError, ValueError) as exc:
-        _fail("Error getting password", exc)
-    _fail("Error getting password", f"invalid password argument {source!r} (use pass:, env:, file:, fd: or stdin)")
-
-
-def _text() -> Any:
-    """ocspkit.text, imported when text output is asked for."""
-    try:
-        return importlib.import_module("ocspkit.text")
-    except ImportError as exc:
-        _fail("text output needs ocspkit.text, which this installation lacks", exc)
-
-
 def _time_text(value: _dt.datetime) -> str:
     """ASN1_GENERALIZEDTIME_print's layout: ``Nov 20 23:37:46 2026 GMT`` (fractions kept)."""
-    value = value.astimezone(_UTC)
+    value = value.astimezone(UTC)
     fraction = f".{value.microsecond:06d}".rstrip("0") if value.microsecond else ""
     return (
         f"{_MONTHS[value.month - 1]} {value.day:2d} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
         f"{fraction} {value.year} GMT"
     )
 
-
-def _hash_name(name: str) -> Optional[str]:
-    """A digest name as ocspkit spells it (``SHA256`` / ``sha-256`` -> ``sha256``), or None."""
-    lowered = name.lower()
-    if lowered in _HASHES:
-        return lowered
-    compact = lowered.replace("-", "")
-    return compact if compact in _HASHES else None
-
-
-def _signing_digest(rmd: Optional[str], option: str = "-rmd") -> str:
-    """The responder's signature digest: ``rmd`` (``-rmd`` / ``--rmd``), else SHA-256,
-    EVP_DigestSignInit's default for RSA and EC keys; an unknown name ends the command."""
-    if rmd is None:
-        return "sha256"
-    named = _hash_name(rmd)
-    if named is None:
-        _fail(f"Unsupported digest {option} {rmd}", f"ocspkit signs with {', '.join(_HASHES)}")
-    return named
-
-
-def _parse_serial(text: str) -> int:
-    """OpenSSL's s2i_ASN1_INTEGER (ocspkit._util.parse_serial): decimal, or hex after ``0x``."""
-    try:
-        return parse_serial(text)
-    except OCSPValueError as exc:
-        _fail(str(exc))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -327,24 +132,12 @@ def _read_index(path: str) -> Any:
         text = str(exc)
         if text.startswith("Problem with index file: "):
             where, _, detail = text[len("Problem with index file: "):].partition(": ")
-            _fail(f"Problem with index file: {where}", detail)
-        _fail(text)
+            fail(f"Problem with index file: {where}", detail)
+        fail(text)
 
 
 # ------------------------------------------------------------------------------------------------
 # HTTP: ocspkit.http's client, POST as openssl ocsp sends
-
-
-def _seconds(text: str, option: str) -> float:
-    """A timeout as every networked command takes it: seconds, a positive (fractional) number."""
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = math.nan
-    if not math.isfinite(seconds) or seconds <= 0:
-        _fail(f"Invalid number of seconds \"{text[:40]}\" for option {option}: give a positive number, such as 10 "
-              "or 0.5")
-    return seconds
 
 
 def _http_send(
@@ -377,9 +170,9 @@ def _parse_url(url: str) -> Tuple[str, Optional[str], str, bool]:
         parts = urllib.parse.urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        _fail(f"Error parsing URL {url}", exc)
+        fail(f"Error parsing URL {url}", exc)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        _fail(f"Error parsing URL {url}", "expected http://host[:port][/path] or https://...")
+        fail(f"Error parsing URL {url}", "expected http://host[:port][/path] or https://...")
     host = parts.hostname
     if ":" in host:
         host = f"[{host}]"
@@ -482,7 +275,7 @@ class _Request:
     path: str = ""
 
     def text(self) -> str:
-        printer = _text()
+        printer = text_module()
         return str(printer.request_text(self.der if self.der is not None else self.view))
 
     def encoded(self) -> bytes:
@@ -494,18 +287,18 @@ class _Request:
     def usable(self) -> OCSPRequest:
         """The view, for anything but printing and copying the request."""
         if self.view is None:
-            _fail(f"Cannot use the OCSP request from {self.path} (ocspkit only prints it)", self.refused)
+            fail(f"Cannot use the OCSP request from {self.path} (ocspkit only prints it)", self.refused)
         return self.view
 
 
 def _read_request(path: str) -> _Request:
     """-reqin: what d2i_OCSP_REQUEST reads (else "Error reading OCSP request"), and the view."""
-    data = _read_file(path, "OCSP request")
+    data = read_file(path, "OCSP request")
     failure = f"Error reading OCSP request from {path}"
     try:
-        der = to_der(data, (_REQUEST_PEM,), "OCSP request")
+        der = to_der(data, (REQUEST_PEM,), "OCSP request")
     except OCSPError as exc:
-        _fail(failure, exc)
+        fail(failure, exc)
     view: Optional[OCSPRequest] = None
     refused: Optional[OCSPError] = None
     try:
@@ -516,9 +309,9 @@ def _read_request(path: str) -> _Request:
         # Whether openssl reads it: ocspkit.text reads exactly that (and refuses what openssl
         # refuses, such as a non-minimal INTEGER the loader accepted with a deviation).
         try:
-            _text().request_text(der)
+            text_module().request_text(der)
         except OCSPError as exc:
-            _fail(failure, exc if view is not None else refused)
+            fail(failure, exc if view is not None else refused)
     return _Request(der, view, refused, path)
 
 
@@ -551,7 +344,7 @@ class _Response:
     def text(self) -> str:
         """OCSP_RESPONSE_print: all of it, or what it prints before OCSP_response_get1_basic
         fails (the status, and ``Response Type: Basic OCSP Response`` without a newline)."""
-        printer = _text()
+        printer = text_module()
         if not self.from_file:
             return str(printer.response_text(self.view))
         try:
@@ -580,7 +373,7 @@ class _Response:
         if self.view is not None and not self.view.deviations:
             return None
         try:
-            _text().response_text(self.der)
+            text_module().response_text(self.der)
         except OCSPError as exc:
             return f"the BasicOCSPResponse cannot be read: {self.refused or exc}"
         return None
@@ -588,7 +381,7 @@ class _Response:
     def usable(self) -> OCSPResponse:
         """The view, to verify the response and read its statuses."""
         if self.view is None:
-            _fail("Cannot verify this response or read its statuses (ocspkit only prints it)", self.refused)
+            fail("Cannot verify this response or read its statuses (ocspkit only prints it)", self.refused)
         return self.view
 
 
@@ -606,7 +399,7 @@ def _outer_response(der: bytes) -> Tuple[bytes, Optional[str]]:
             response_type = str(response_bytes["response_type"].dotted)
             bytes(response_bytes["response"].contents)
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
-        raise _Unreadable(f"malformed OCSPResponse: {_one_line(exc)}") from None
+        raise _Unreadable(f"malformed OCSPResponse: {one_line(exc)}") from None
     problem = _illegal_integer(status)
     if problem is not None:
         raise _Unreadable(f"responseStatus: {problem}", padding=True)
@@ -617,9 +410,9 @@ def _read_response(data: bytes, failure: str) -> _Response:
     """A response file (-respin) or HTTP body: ``failure`` (openssl's message) if openssl
     cannot read it."""
     try:
-        der = to_der(data, (_RESPONSE_PEM,), "OCSP response")
+        der = to_der(data, (RESPONSE_PEM,), "OCSP response")
     except OCSPError as exc:
-        _fail(failure, exc)
+        fail(failure, exc)
     view: Optional[OCSPResponse] = None
     refused: Optional[OCSPError] = None
     try:
@@ -629,7 +422,7 @@ def _read_response(data: bytes, failure: str) -> _Response:
     try:
         status, response_type = _outer_response(der)
     except _Unreadable as exc:
-        _fail(failure, exc if exc.padding or refused is None else refused)
+        fail(failure, exc if exc.padding or refused is None else refused)
     return _Response(der, _status_int(status), response_type, view, refused, status)
 
 
@@ -707,38 +500,38 @@ class _Ocsp:
     # --- what -issuer, -cert, -serial and the digest options do as they are read -------------
 
     def set_issuer(self, path: str) -> None:
-        self.issuer = _load_cert(path, "issuer certificate")
+        self.issuer = load_cert(path, "issuer certificate")
         self.issuers.append(self.issuer)
 
     def set_digest(self, name: str) -> None:
         if self.trailing_md:
-            _fail("Digest must be before -cert or -serial")
-        hashed = _hash_name(name)
+            fail("Digest must be before -cert or -serial")
+        hashed = hash_name(name)
         if hashed is None:
-            _fail(f"Unsupported CertID digest {name}", f"ocspkit computes CertIDs with {', '.join(_HASHES)}")
+            fail(f"Unsupported CertID digest {name}", f"ocspkit computes CertIDs with {', '.join(HASHES)}")
         self.cert_id_md = hashed
         self.trailing_md = True
 
     def add_cert(self, path: str) -> None:
-        cert = _load_cert(path, "certificate")
+        cert = load_cert(path, "certificate")
         if self.issuer is None:
-            _fail("No issuer certificate specified")
+            fail("No issuer certificate specified")
         try:
             self.ids.append(CertID.from_cert(cert, self.issuer, self.cert_id_md or "sha1"))
         except OCSPError as exc:
-            _fail("Error Creating OCSP request", exc)
+            fail("Error Creating OCSP request", exc)
         self.names.append(path)
         self.certs.append((path, cert))
         self.trailing_md = False
 
     def add_serial(self, text: str) -> None:
         if self.issuer is None:
-            _fail("No issuer certificate specified")
-        serial = _parse_serial(text)
+            fail("No issuer certificate specified")
+        serial = parse_serial(text)
         try:
             self.ids.append(CertID.from_issuer(self.issuer, serial, self.cert_id_md or "sha1"))
         except OCSPError as exc:
-            _fail("Error Creating OCSP request", exc)
+            fail("Error Creating OCSP request", exc)
         self.names.append(text)
         self.trailing_md = False
 
@@ -746,10 +539,10 @@ class _Ocsp:
 
     def run(self) -> int:
         if self.trailing_md:
-            _fail("Digest must be before -cert or -serial")
+            fail("Digest must be before -cert or -serial")
         building = bool(self.ids) and self.ids_are_request
         if not building and self.reqin is None and self.respin is None and not (self.port and self.index):
-            _fail("nothing to do: give -cert or -serial with -issuer, -reqin or -respin (-help lists the options)")
+            fail("nothing to do: give -cert or -serial with -issuer, -reqin or -respin (-help lists the options)")
         out, close = self._open_out()
         try:
             return self._run(out, building)
@@ -763,7 +556,7 @@ class _Ocsp:
         try:
             return open(self.outfile, "w", encoding="utf-8", errors="surrogateescape"), True
         except OSError as exc:
-            _fail(f"Can't open \"{self.outfile}\" for writing", exc.strerror or exc)
+            fail(f"Can't open \"{self.outfile}\" for writing", exc.strerror or exc)
 
     def _run(self, out: IO[str], building: bool) -> int:
         err = sys.stderr
@@ -782,20 +575,20 @@ class _Ocsp:
         index = None
         if self.index is not None:
             if responder is None:
-                _fail("Responder mode requires certificate, key, and CA.")
+                fail("Responder mode requires certificate, key, and CA.")
             index = _read_index(self.index)
         has_request = builder is not None or request is not None
         if not has_request and (self.signfile or self.reqout or self.host or add_nonce or index is not None):
-            _fail("Need an OCSP request for this operation!")
+            fail("Need an OCSP request for this operation!")
         if builder is not None or (request is not None and (add_nonce or self.signfile)):
             view = None if request is None else request.usable()
             request = _Request(None, self._finish_request(builder, view, bool(add_nonce)))
         if self.req_text and request is not None:
-            _write_text(out, request.text())
+            write_text(out, request.text())
             out.flush()
         if self.reqout is not None and request is not None:
             der = request.encoded()
-            _write_file(self.reqout, pem_armor(der, _REQUEST_PEM) if self.pem_out else der, "OCSP request")
+            write_file(self.reqout, pem_armor(der, REQUEST_PEM) if self.pem_out else der, "OCSP request")
 
         response: _Response
         if index is not None:
@@ -809,17 +602,17 @@ class _Ocsp:
                     self.method,
                 )
             except OCSPError as exc:
-                _fail("Error querying OCSP responder", exc)
+                fail("Error querying OCSP responder", exc)
             response = _read_response(body, "Error querying OCSP responder")
         elif self.respin is not None:
-            data = _read_file(self.respin, "OCSP response")
+            data = read_file(self.respin, "OCSP response")
             response = _read_response(data, f"Error reading OCSP response from {self.respin}")
         else:
             return 0
 
         if self.respout is not None:
             der = response.der
-            _write_file(self.respout, pem_armor(der, _RESPONSE_PEM) if self.pem_out else der, "OCSP response")
+            write_file(self.respout, pem_armor(der, RESPONSE_PEM) if self.pem_out else der, "OCSP response")
         error_line = response.error_line()
         if error_line is not None:
             out.write(error_line)
@@ -827,7 +620,7 @@ class _Ocsp:
             if not self.ignore_err:
                 return 1
         if self.resp_text:
-            _write_text(out, response.text())
+            write_text(out, response.text())
             out.flush()
         if index is not None:
             return 0
@@ -835,10 +628,10 @@ class _Ocsp:
         # OpenSSL's defaults are read only to verify (loading them ignores errors, so skipping
         # them changes nothing else); -CAfile / -CApath / -CAstore fail here as openssl fails.
         trusted = self._trust_store(defaults=not self.noverify)
-        untrusted = _load_certs(self.verify_certfile, "validator certificates") if self.verify_certfile else []
+        untrusted = load_certs(self.verify_certfile, "validator certificates") if self.verify_certfile else []
         problem = response.basic_problem()
         if problem is not None:
-            _fail("Error parsing response", problem)
+            fail("Error parsing response", problem)
         if response.view is None and self.noverify and not self.names:
             return 0  # openssl reads it and has nothing more to do with it
         basic = response.usable().basic
@@ -858,7 +651,7 @@ class _Ocsp:
             failure = self._verify(basic, trusted, untrusted)
             if failure is not None:
                 err.write("Response Verify Failure\n")
-                err.write(f"{PROG}: {_one_line(_cli_words(str(failure), self.subcommand))}\n")
+                err.write(f"{PROG}: {one_line(cli_words(str(failure), self.subcommand))}\n")
                 ret = 1
             else:
                 err.write("Response verify OK\n")
@@ -875,28 +668,30 @@ class _Ocsp:
         if builder is None:
             assert request is not None
             if request.is_signed and not self.signfile:
-                _fail("cannot add a nonce to a signed request without signing it again (-signer)")
+                fail("cannot add a nonce to a signed request without signing it again (-signer)")
             builder = _builder_from(request, keep_requestor=not self.signfile)
         if add_nonce:
             builder = builder.with_nonce(_OPENSSL_NONCE_LENGTH)
         if not self.signfile:
             return builder.build()
-        signer = _load_cert(self.signfile, "signer certificate")
-        others = _load_certs(self.sign_certfile, "signer certificates") if self.sign_certfile else []
-        key = _load_key(self.keyfile or self.signfile, "signer private key")
+        signer = load_cert(self.signfile, "signer certificate")
+        others = load_certs(self.sign_certfile, "signer certificates") if self.sign_certfile else []
+        key = load_key(self.keyfile or self.signfile, "signer private key")
         try:
-            return builder.sign(key, signer, extra_certs=others, include_certs=not self.sign_no_certs, pss=_pss(key))
+            return builder.sign(
+                key, signer, extra_certs=others, include_certs=not self.sign_no_certs, pss=pss_only(key)
+            )
         except OCSPError as exc:
-            _fail("Error signing OCSP request", exc)
+            fail("Error signing OCSP request", exc)
 
     def _serve(self) -> int:
         """-port: run the responder service (ocspkit.responder) on the -index / -CA / -rsigner
         options, as ``openssl ocsp -port`` does; -nrequest stops it after that many requests."""
         if self.index is None:
-            _fail("Responder mode requires certificate, key, and CA.")
+            fail("Responder mode requires certificate, key, and CA.")
         responder = self._load_responder()
         if responder is None:
-            _fail("Responder mode requires certificate, key, and CA.")
+            fail("Responder mode requires certificate, key, and CA.")
         rsigner, key, ca_certs, rother = responder
         from ..responder import Issuer, Responder
         from ..responder.index import IndexTxtStore
@@ -904,19 +699,19 @@ class _Ocsp:
         _read_index(self.index)  # openssl ocsp -port refuses to start on a bad index
         store = IndexTxtStore(self.index)
         validity = None if self.ndays == -1 else _dt.timedelta(days=self.ndays, minutes=self.nmin)
-        digest = _signing_digest(self.rmd)
+        digest = signing_digest(self.rmd)
         issuers = [
             Issuer(
                 ca, key, store, signer_certificate=rsigner, responder_id="key" if self.resp_key_id else "name",
                 certificates=() if self.resp_no_certs else (rsigner, *rother), validity=validity,
-                hash_algorithm=digest, pss=_pss(key),
+                hash_algorithm=digest, pss=pss_only(key),
             )
             for ca in ca_certs
         ]
         try:
             port = int(self.port or "")
         except ValueError:
-            _fail(f"Invalid port {self.port}")
+            fail(f"Invalid port {self.port}")
         # openssl ocsp -port listens on every interface.
         return _run_server(Responder(issuers), "0.0.0.0", port, self.nrequest, presign=False)
 
@@ -924,12 +719,12 @@ class _Ocsp:
         """-rsigner, -rkey (default: the -rsigner file), -CA, -rother, -passin."""
         if self.rsigner is None:
             return None
-        rsigner = _load_cert(self.rsigner, "responder certificate")
+        rsigner = load_cert(self.rsigner, "responder certificate")
         if self.ca is None:
-            _fail("Responder mode requires certificate, key, and CA.")
-        ca_certs = _load_certs(self.ca, "CA certificates")
-        rother = _load_certs(self.rother, "responder other certificates") if self.rother else []
-        key = _load_key(self.rkey or self.rsigner, "responder private key", _password(self.passin))
+            fail("Responder mode requires certificate, key, and CA.")
+        ca_certs = load_certs(self.ca, "CA certificates")
+        rother = load_certs(self.rother, "responder other certificates") if self.rother else []
+        key = load_key(self.rkey or self.rsigner, "responder private key", pass_phrase(self.passin))
         return rsigner, key, ca_certs, rother
 
     def _trust_store(self, defaults: bool = True) -> List[TrustedCertificate]:
@@ -945,14 +740,14 @@ class _Ocsp:
             try:
                 store.extend(load_trusted_certificates(self.cafile))
             except OCSPError as exc:
-                _fail(f"Error loading file {self.cafile}", exc)
+                fail(f"Error loading file {self.cafile}", exc)
         elif defaults and not self.no_cafile and os.path.isfile(default_file):
             # X509_LOOKUP_load_file on the default file: errors are ignored
             with contextlib.suppress(OCSPError):
                 store.extend(load_trusted_certificates(default_file))
         if self.capath is not None:
             if not os.path.isdir(self.capath):
-                _fail(f"Error loading directory {self.capath}", "not a directory")
+                fail(f"Error loading directory {self.capath}", "not a directory")
             store.extend(_load_dir(self.capath))
         elif defaults and not self.no_capath and os.path.isdir(default_dir):
             store.extend(_load_dir(default_dir))
@@ -964,7 +759,7 @@ class _Ocsp:
                 try:
                     store.extend(load_trusted_certificates(location))
                 except OCSPError as exc:
-                    _fail(f"Error loading store URI {self.castore}", exc)
+                    fail(f"Error loading store URI {self.castore}", exc)
         return store
 
     def _verify(
@@ -1019,7 +814,7 @@ class _Ocsp:
             except StaleResponse as exc:
                 reasons = ", ".join(_VALIDITY_REASONS.get(rule, rule) for rule in exc.rules or (exc.rule or "",))
                 out.write("WARNING: Status times invalid.\n")
-                out.write(f"{PROG}: {reasons}: {_one_line(exc)}\n")
+                out.write(f"{PROG}: {reasons}: {one_line(exc)}\n")
             out.write(f"{cert_status_str(int(single.cert_status))}\n")
             out.write(f"\tThis Update: {_time_text(single.this_update)}\n")
             if single.next_update is not None:
@@ -1041,7 +836,7 @@ def _builder_from(request: OCSPRequest, keep_requestor: bool) -> RequestBuilder:
         locator = None
         for extension in single.extensions:
             if extension.name != "service_locator":
-                _fail(f"cannot rebuild a request whose singleRequestExtensions hold {extension.name}")
+                fail(f"cannot rebuild a request whose singleRequestExtensions hold {extension.name}")
             locator = extension
         builder = builder.add_cert_id(single.cert_id, service_locator=locator)
     for extension in request.extensions:
@@ -1059,15 +854,15 @@ def _make_response(
     cert_ids = request.cert_ids
     if not cert_ids:
         return unsuccessful_response(ResponseStatus.MALFORMED_REQUEST)
-    now = _dt.datetime.now(_UTC).replace(microsecond=0)  # X509_gmtime_adj: whole seconds
+    now = _dt.datetime.now(UTC).replace(microsecond=0)  # X509_gmtime_adj: whole seconds
     next_update = None
     if job.ndays != -1:
         next_update = now + _dt.timedelta(days=job.ndays, minutes=job.nmin)
-    rcid = None if job.rcid is None else _hash_name(job.rcid)
+    rcid = None if job.rcid is None else hash_name(job.rcid)
     builder = ResponseBuilder()
     added = 0
     for cert_id in cert_ids:
-        if cert_id.hash_algorithm not in _HASHES:
+        if cert_id.hash_algorithm not in HASHES:
             return unsuccessful_response(ResponseStatus.INTERNAL_ERROR)
         ca = next((c for c in ca_certs if cert_id.issued_by(c)), None)
         row = index.lookup(cert_id.serial_number)
@@ -1103,11 +898,11 @@ def _make_response(
     if job.resp_key_id:
         builder = builder.with_responder_id("key")
     builder = builder.with_certificates([] if job.resp_no_certs else [rsigner, *rother])
-    digest = _signing_digest(job.rmd)
+    digest = signing_digest(job.rmd)
     try:
-        response = builder.sign(key, rsigner, hash_algorithm=digest, now=now, pss=_pss(key))
+        response = builder.sign(key, rsigner, hash_algorithm=digest, now=now, pss=pss_only(key))
     except OCSPError as exc:
-        _fail("Error signing OCSP response", exc)
+        fail("Error signing OCSP response", exc)
     if job.badsig:
         response = _corrupt_signature(response)
     return response
@@ -1166,7 +961,7 @@ def _set_url(job: _Ocsp, arg: str) -> None:
 def _set_header(job: _Ocsp, arg: str) -> None:
     name, sep, value = arg.partition("=")
     if not sep:
-        _fail("Missing = in header key=value")
+        fail("Missing = in header key=value")
     job.headers.append((name, value))
 
 
@@ -1178,15 +973,15 @@ def _set_nmin(job: _Ocsp, arg: str) -> None:
 
 def _set_attime(job: _Ocsp, arg: str) -> None:
     try:
-        job.attime = _dt.datetime.fromtimestamp(int(arg), _UTC)
+        job.attime = _dt.datetime.fromtimestamp(int(arg), UTC)
     except (OverflowError, OSError, ValueError) as exc:
-        _fail(f"-attime {arg} is out of range", exc)
+        fail(f"-attime {arg} is out of range", exc)
 
 
 def _set_digest_name(attr: str) -> Callable[[_Ocsp, str], None]:
     def apply(job: _Ocsp, arg: str) -> None:
-        if _hash_name(arg) is None:
-            _fail(f"Unsupported digest {arg}", f"ocspkit supports {', '.join(_HASHES)}")
+        if hash_name(arg) is None:
+            fail(f"Unsupported digest {arg}", f"ocspkit supports {', '.join(HASHES)}")
         setattr(job, attr, arg)
 
     return apply
@@ -1289,15 +1084,15 @@ _UNSUPPORTED = {
 def _check_value(name: str, kind: str, value: str) -> str:
     """opt_next's checks of numeric option values."""
     if kind == "f":
-        return str(_seconds(value, f"-{name}"))
+        return str(parse_seconds(value, f"-{name}"))
     if kind in ("p", "n", "u", "M"):
         if not re.fullmatch(r"[+-]?\d{1,40}", value.strip()):  # 40 digits: beyond any C long
-            _fail(f"Invalid number \"{value}\" for option -{name}")
+            fail(f"Invalid number \"{value}\" for option -{name}")
         number = int(value)
         if kind == "p" and number <= 0:
-            _fail(f"Non-positive number \"{value}\" for option -{name}")
+            fail(f"Non-positive number \"{value}\" for option -{name}")
         if kind in ("n", "u") and number < 0:
-            _fail(f"Negative number \"{value}\" for option -{name}")
+            fail(f"Negative number \"{value}\" for option -{name}")
         return str(number)
     return value
 
@@ -1314,7 +1109,7 @@ def _openssl_help() -> str:
                "u": " ulong", "M": " intmax", "f": " seconds"}[opt.kind]
         lines.append(f" -{name + arg:<23} {opt.help}")
     lines.append(f" -{'sha1, -sha256, ...':<23} CertID digest for the following -cert / -serial "
-                 f"({', '.join(_HASHES)})")
+                 f"({', '.join(HASHES)})")
     return "\n".join(lines) + "\n"
 
 
@@ -1328,10 +1123,10 @@ def _run_openssl(argv: Sequence[str]) -> int:
         i += 1
         if token == "--":
             if i < len(args):
-                _fail(f"Extra argument {args[i]!r} (options start with -; -help lists them)")
+                fail(f"Extra argument {args[i]!r} (options start with -; -help lists them)")
             break
         if not token.startswith("-") or token == "-":
-            _fail(f"Extra argument {token!r} (options start with -; -help lists them)")
+            fail(f"Extra argument {token!r} (options start with -; -help lists them)")
         name = token[2:] if token.startswith("--") else token[1:]
         value: Optional[str] = None
         if "=" in name:
@@ -1339,25 +1134,25 @@ def _run_openssl(argv: Sequence[str]) -> int:
         opt = _OPTIONS.get(name)
         if opt is None:
             if name in _UNSUPPORTED:
-                _fail(f"Option -{name} of openssl ocsp is not supported by ocspkit (-help lists the options it "
-                      "supports)")
-            if _hash_name(name) is not None or name.lower() in _OTHER_DIGESTS:
+                fail(f"Option -{name} of openssl ocsp is not supported by ocspkit (-help lists the options it "
+                     "supports)")
+            if hash_name(name) is not None or name.lower() in _OTHER_DIGESTS:
                 if value is not None:
-                    _fail(f"Option -{name} takes no value")
+                    fail(f"Option -{name} takes no value")
                 job.set_digest(name)
                 continue
-            _fail(f"Unknown option or message digest: {name} (-help lists the options)")
+            fail(f"Unknown option or message digest: {name} (-help lists the options)")
         if name == "help":
             sys.stdout.write(_openssl_help())
             return 0
         if opt.kind == "-":
             if value is not None:
-                _fail(f"Option -{name} takes no value")
+                fail(f"Option -{name} takes no value")
             opt.apply(job, "")
             continue
         if value is None:
             if i >= len(args):
-                _fail(f"Option -{name} needs a value")
+                fail(f"Option -{name} needs a value")
             value = args[i]
             i += 1
         opt.apply(job, _check_value(name, opt.kind, value))
@@ -1387,7 +1182,7 @@ class _Parser(argparse.ArgumentParser):
     def exit(self, status: int = 0, message: Optional[str] = None) -> NoReturn:
         if message:
             sys.stderr.write(message)
-        raise _Exit(status)
+        raise ParserExit(status)
 
 
 class _HelpConfig(argparse.Action):
@@ -1428,7 +1223,7 @@ def _add_names(parser: argparse.ArgumentParser, required: bool = False) -> None:
     group.add_argument("--serial", "-serial", action=_Ordered, const="serial", dest="items", metavar="N",
                        help="serial number to ask about: decimal, or hex after 0x, as every ocspkit command takes it "
                        "(repeatable)")
-    group.add_argument("--hash", default=None, metavar="ALG", choices=_HASHES,
+    group.add_argument("--hash", default=None, metavar="ALG", choices=HASHES,
                        help="CertID hash algorithm: sha1 (default, RFC 5019), sha224, sha256, sha384, sha512")
     parser.set_defaults(items=[])
 
@@ -1519,10 +1314,10 @@ def _apply_trust_options(job: _Ocsp, ns: argparse.Namespace) -> None:
     if ns.attime is not None:
         _set_attime(job, str(ns.attime))
     if ns.validity_period < 0:
-        _fail("--validity-period must not be negative")
+        fail("--validity-period must not be negative")
     job.nsec = ns.validity_period
     if ns.status_age is not None and ns.status_age <= 0:
-        _fail("--status-age must be positive")
+        fail("--status-age must be positive")
     job.maxage = ns.status_age
 
 
@@ -1530,7 +1325,7 @@ def _cmd_request(ns: argparse.Namespace) -> int:
     job = _Ocsp(subcommand=True)
     _apply_names(job, ns)
     if not job.ids:
-        _fail("nothing to ask: give --issuer and at least one --cert or --serial")
+        fail("nothing to ask: give --issuer and at least one --cert or --serial")
     _apply_request_options(job, ns)
     job.reqout = ns.out or "-"
     job.pem_out = ns.pem
@@ -1538,7 +1333,7 @@ def _cmd_request(ns: argparse.Namespace) -> int:
     if ns.text and job.reqout == "-":
         job.outfile = None
         if not ns.pem:
-            _fail("--text with DER on stdout would mix them: give --out FILE or --pem")
+            fail("--text with DER on stdout would mix them: give --out FILE or --pem")
     return job.run()
 
 
@@ -1549,19 +1344,19 @@ def _aia_url(job: _Ocsp) -> str:
     from ..http import ocsp_urls
 
     if not job.certs:
-        _fail("send: give the responder's URL (with --serial or --reqin there is no certificate to read it from)")
+        fail("send: give the responder's URL (with --serial or --reqin there is no certificate to read it from)")
     urls: Dict[str, List[str]] = {}
     for path, cert in job.certs:
         try:
             found = ocsp_urls(cert)
         except OCSPError as exc:
-            _fail(f"send: cannot read the OCSP URL of {path}", exc)
+            fail(f"send: cannot read the OCSP URL of {path}", exc)
         if not found:
-            _fail(f"send: {path} names no OCSP responder (no id-ad-ocsp in its AuthorityInfoAccess): give the URL")
+            fail(f"send: {path} names no OCSP responder (no id-ad-ocsp in its AuthorityInfoAccess): give the URL")
         urls.setdefault(found[0], []).append(path)
     if len(urls) > 1:
         named = "; ".join(f"{url} ({', '.join(paths)})" for url, paths in urls.items())
-        _fail(f"send: the certificates name different responders: {named}; send them separately or give the URL")
+        fail(f"send: the certificates name different responders: {named}; send them separately or give the URL")
     return next(iter(urls))
 
 
@@ -1573,14 +1368,14 @@ def _cmd_send(ns: argparse.Namespace) -> int:
     _apply_trust_options(job, ns)
     if ns.reqin is not None:
         if job.ids:
-            _fail("give either --reqin or --cert/--serial, not both")
+            fail("give either --reqin or --cert/--serial, not both")
         job.reqin = ns.reqin
         job.add_nonce = 0  # a request read from a file is sent as it is
     elif not job.ids:
-        _fail("nothing to ask: give --issuer and --cert/--serial, or --reqin")
+        fail("nothing to ask: give --issuer and --cert/--serial, or --reqin")
     for header in ns.header:
         _set_header(job, header)
-    job.timeout = _seconds(ns.timeout, "--timeout") if ns.timeout is not None else DEFAULT_TIMEOUT
+    job.timeout = parse_seconds(ns.timeout, "--timeout") if ns.timeout is not None else DEFAULT_TIMEOUT
     job.method = ns.method
     job.reqout, job.respout, job.pem_out = ns.reqout, ns.respout, ns.pem
     job.req_text = job.resp_text = ns.text
@@ -1611,7 +1406,7 @@ def _cmd_sign(ns: argparse.Namespace) -> int:
     job.pem_out = ns.pem
     job.resp_text = ns.text
     if ns.text and job.respout == "-" and not ns.pem:
-        _fail("--text with DER on stdout would mix them: give --out FILE or --pem")
+        fail("--text with DER on stdout would mix them: give --out FILE or --pem")
     if ns.ndays is not None:
         job.ndays = ns.ndays
     if ns.nmin is not None:
@@ -1624,7 +1419,7 @@ def _cmd_sign(ns: argparse.Namespace) -> int:
     return job.run()
 
 
-_PEM_KINDS = {_REQUEST_PEM: "request", _RESPONSE_PEM: "response"}
+_PEM_KINDS = {REQUEST_PEM: "request", RESPONSE_PEM: "response"}
 
 
 def _sniff(data: bytes, path: str) -> Optional[str]:
@@ -1633,15 +1428,15 @@ def _sniff(data: bytes, path: str) -> Optional[str]:
     (an OCSPResponse starts with its responseStatus ENUMERATED, an OCSPRequest with its
     tbsRequest SEQUENCE, RFC 6960 4.1.1 / 4.2.1); None when neither shows."""
     if not data.strip():
-        _fail(f"not an OCSP request or response: {path} is empty")
+        fail(f"not an OCSP request or response: {path} is empty")
     if data[:1] != b"\x30":
         found = re.search(rb"-----BEGIN ([A-Z0-9 ]+)-----", data)
         if found is None:
             return None
         label = found.group(1).decode("ascii")
         if label not in _PEM_KINDS:
-            _fail(f"not an OCSP request or response: {path} holds a PEM block labelled {label!r} "
-                  f"(expected {_REQUEST_PEM} or {_RESPONSE_PEM})")
+            fail(f"not an OCSP request or response: {path} holds a PEM block labelled {label!r} "
+                 f"(expected {REQUEST_PEM} or {RESPONSE_PEM})")
         return _PEM_KINDS[label]
     if len(data) < 3:
         return None
@@ -1660,7 +1455,7 @@ def _detect(data: bytes) -> str:
             load_request(data)
             return "request"
         except OCSPError:
-            _fail("not an OCSP request or response", response_error)
+            fail("not an OCSP request or response", response_error)
 
 
 def _severity(finding: Any) -> str:
@@ -1669,41 +1464,41 @@ def _severity(finding: Any) -> str:
 
 
 def _cmd_show(ns: argparse.Namespace) -> int:
-    data = _read_file(ns.file, "OCSP message")
+    data = read_file(ns.file, "OCSP message")
     found = _sniff(data, ns.file)
     if ns.type != "auto" and found is not None and found != ns.type:
-        _fail(f"{ns.file} holds an OCSP {found}, not an OCSP {ns.type} (--type auto, the default, reads either)")
+        fail(f"{ns.file} holds an OCSP {found}, not an OCSP {ns.type} (--type auto, the default, reads either)")
     kind = ns.type if ns.type != "auto" else found or _detect(data)
     message: Any
     try:
         message = load_request(data) if kind == "request" else load_response(data)
     except OCSPError as exc:
-        _fail(f"Error reading OCSP {kind} from {ns.file}", exc)
+        fail(f"Error reading OCSP {kind} from {ns.file}", exc)
     out = sys.stdout
-    # _write_text: octets that are not UTF-8 (kept as surrogate escapes) go out as the octets,
+    # write_text: octets that are not UTF-8 (kept as surrogate escapes) go out as the octets,
     # also on a stdout that refuses surrogates (PYTHONIOENCODING=utf-8:strict), as -resp_text does.
     if ns.format == "text":
-        text = _text()
-        _write_text(out, text.request_text(message) if kind == "request" else text.response_text(message))
+        text = text_module()
+        write_text(out, text.request_text(message) if kind == "request" else text.response_text(message))
         return 0
     if ns.format == "json":
-        rendered = _text().to_json_text(message)
-        _write_text(out, rendered if rendered.endswith("\n") else rendered + "\n")
+        rendered = text_module().to_json_text(message)
+        write_text(out, rendered if rendered.endswith("\n") else rendered + "\n")
         return 0
     try:
         lint = importlib.import_module("ocspkit.lint")
     except ImportError as exc:
-        _fail("lint output needs ocspkit.lint, which this installation lacks", exc)
+        fail("lint output needs ocspkit.lint, which this installation lacks", exc)
     findings = lint.lint(message)
     for finding in findings:
         clause = getattr(finding, "clause", None)
         path = getattr(finding, "path", None)
-        line = f"{_severity(finding)}: {finding.code}: {_one_line(finding.message)}"
+        line = f"{_severity(finding)}: {finding.code}: {one_line(finding.message)}"
         if clause:
             line += f" [{clause}]"
         if path:
             line += f" (at {path})"
-        _write_text(out, line + "\n")
+        write_text(out, line + "\n")
     if not findings:
         out.write(f"{ns.file}: no findings\n")
     return 1 if any(_severity(f) == "error" for f in findings) else 0
@@ -1762,7 +1557,7 @@ def _cmd_serve(ns: argparse.Namespace) -> int:
     with _held_logs(ns.log_level) as held:
         responder, settings = _serve_setup(ns)
         if not ns.request_timeout > 0:
-            _fail("serve: --request-timeout must be positive")
+            fail("serve: --request-timeout must be positive")
         if settings.presign and not ns.no_presign:
             _presign(responder)
     # Logging starts once the service is ready to run, so a refusal stays one line on stderr.
@@ -1783,25 +1578,25 @@ def _serve_setup(ns: argparse.Namespace) -> Tuple[Any, Any]:
 
     if ns.config is not None:
         if ns.index or ns.db or ns.ca or ns.rsigner or ns.rkey:
-            _fail("serve: give either --config or the --ca/--rkey/--index/--db options, not both")
+            fail("serve: give either --config or the --ca/--rkey/--index/--db options, not both")
         responder, settings = load_config(ns.config)
     else:
         if ns.ca is None or (ns.index is None) == (ns.db is None):
-            _fail("serve: give --config FILE, or --ca with --index or --db (see ocspkit serve --help)")
-        signer = _load_cert(ns.rsigner, "responder certificate") if ns.rsigner else None
+            fail("serve: give --config FILE, or --ca with --index or --db (see ocspkit serve --help)")
+        signer = load_cert(ns.rsigner, "responder certificate") if ns.rsigner else None
         if ns.rkey is None and ns.rsigner is None:
-            _fail("serve: --rkey is needed (the CA's key, or with --rsigner the responder's)")
-        key = _load_key(ns.rkey or ns.rsigner, "responder private key", _password(ns.passin))
-        rother = _load_certs(ns.rother, "responder other certificates") if ns.rother else []
+            fail("serve: --rkey is needed (the CA's key, or with --rsigner the responder's)")
+        key = load_key(ns.rkey or ns.rsigner, "responder private key", pass_phrase(ns.passin))
+        rother = load_certs(ns.rother, "responder other certificates") if ns.rother else []
         store = make_store({"type": "index", "path": ns.index} if ns.index else
                            {"type": "sqlite", "path": ns.db, "issuer": ns.issuer_label})
         validity = parse_duration(ns.validity, "--validity")
-        digest = _signing_digest(ns.rmd, "--rmd")
+        digest = signing_digest(ns.rmd, "--rmd")
         issuers = [
             Issuer(ca, key, store, signer_certificate=signer, responder_id="key" if ns.resp_key_id else "name",
                    certificates=() if ns.resp_no_certs else ((signer or ca, *rother) if rother else None),
-                   validity=validity, hash_algorithm=digest, unknown_status=ns.unknown, pss=_pss(key))
-            for ca in _load_certs(ns.ca, "CA certificates")
+                   validity=validity, hash_algorithm=digest, unknown_status=ns.unknown, pss=pss_only(key))
+            for ca in load_certs(ns.ca, "CA certificates")
         ]
         responder, settings = Responder(issuers), ServerSettings()
     return responder, settings
@@ -1962,17 +1757,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if openssl:
             return _run_openssl(args[1:] if args[0] == "ocsp" else args)
         return _run_subcommand(args)
-    except _Exit as exc:
+    except ParserExit as exc:
         return exc.status
     except CLIError as exc:
-        _report(_cli_words(str(exc), not openssl))
+        _report(cli_words(str(exc), not openssl))
         return exc.status
     except (OCSPError, OSError) as exc:
-        _report(_cli_words(str(exc), not openssl) or type(exc).__name__)
+        _report(cli_words(str(exc), not openssl) or type(exc).__name__)
         return 1
 
 
 def _report(message: str) -> None:
     sys.stdout.flush()
-    sys.stderr.write(f"{PROG}: {_one_line(message)}\n")
+    sys.stderr.write(f"{PROG}: {one_line(message)}\n")
     sys.stderr.flush()
