@@ -35,7 +35,8 @@ from conftest import read_vector
 
 import ocspkit
 from ocspkit import CertID, ResponseBuilder, cli, crypto, load_request, load_response
-from ocspkit.cli import _common
+from ocspkit.cli import _common, summary
+from ocspkit.cli.engine import Ocsp
 from ocspkit.testing import TestPKI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -709,7 +710,7 @@ def test_timeouts_are_seconds_with_one_default(inputs: Inputs, tmp_path: Path, c
             assert result.rc == 1 and "Invalid number of seconds" in result.err, result.err
     finally:
         silent.close()
-    assert cli._Ocsp().timeout == ocspkit.http.DEFAULT_TIMEOUT == 10.0
+    assert Ocsp().timeout == ocspkit.http.DEFAULT_TIMEOUT == 10.0
     assert cli.main(["send", "--help"]) == 0
     assert "(default: 10)" in " ".join(capsys.readouterr().out.split())
     assert cli.main(["-help"]) == 0
@@ -939,7 +940,7 @@ def test_parse_helpers() -> None:
     from ocspkit.responder import index
 
     assert [index.serial_hex(n) for n in (0, 1, 255, 256, -10)] == ["00", "01", "FF", "0100", "-0A"]
-    assert cli._time_text(dt.datetime(2024, 1, 2, 3, 4, 5, 500000, tzinfo=UTC)) == "Jan  2 03:04:05.5 2024 GMT"
+    assert summary.time_text(dt.datetime(2024, 1, 2, 3, 4, 5, 500000, tzinfo=UTC)) == "Jan  2 03:04:05.5 2024 GMT"
     assert index._split("a\\\tb\tc") == ["a\tb", "c"]
 
 
