@@ -35,7 +35,7 @@ from conftest import read_vector
 
 import ocspkit
 from ocspkit import CertID, ResponseBuilder, cli, crypto, load_request, load_response
-from ocspkit.cli import _common, summary
+from ocspkit.cli import _common, show, summary
 from ocspkit.cli.engine import Ocsp
 from ocspkit.testing import TestPKI
 
@@ -849,7 +849,7 @@ def test_show_lint(inputs: Inputs, tmp_path: Path, capsys: Any, monkeypatch: Any
     findings = lint.lint(load_response((inputs.dir / "resp.der").read_bytes()))
     assert ours.err == ""
     assert len(ours.out.splitlines()) == max(1, len(findings))
-    assert ours.rc == (1 if any(cli._severity(f) == "error" for f in findings) else 0)
+    assert ours.rc == (1 if any(show.severity(f) == "error" for f in findings) else 0)
 
 
 def test_serve_needs_a_configuration(inputs: Inputs, tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:

@@ -1,5 +1,9 @@
-"""openssl ocsp's responder: answers from OpenSSL's CA database (index.txt), one request at a time
-(-index, make_ocsp_response) or as the HTTP service (-port; the serve command starts it too)."""
+"""openssl ocsp's responder mode: answers from index.txt, one request at a time (-index) or served (-port).
+
+-index answers the request with make_ocsp_response's rules, from OpenSSL's CA database; -port
+runs ocspkit.responder's HTTP service on the same database (run_server, which the serve command
+starts too).
+"""
 
 from __future__ import annotations
 
