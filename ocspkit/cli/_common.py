@@ -28,6 +28,8 @@ RESPONSE_PEM = "OCSP RESPONSE"
 UTC = _dt.timezone.utc
 # The digests ocspkit computes CertIDs and signs with.
 HASHES = ("sha1", "sha224", "sha256", "sha384", "sha512")
+# OpenSSL's MAX_VALIDITY_PERIOD (apps/ocsp.c): the default -validity_period, 5 minutes.
+DEFAULT_VALIDITY_PERIOD = 300
 
 
 class CLIError(Exception):
@@ -159,7 +161,7 @@ def _read_input(path: str, what: str) -> bytes:
 
 
 def load_cert(path: str, what: str) -> Any:
-    from ..crypto import load_certificate
+    from ..crypto import load_certificate  # lazy: the crypto engine only when a file is read
 
     data = _read_input(path, what)
     try:
@@ -169,7 +171,7 @@ def load_cert(path: str, what: str) -> Any:
 
 
 def load_certs(path: str, what: str) -> List[Any]:
-    from ..crypto import load_certificates
+    from ..crypto import load_certificates  # lazy: the crypto engine only when a file is read
 
     data = _read_input(path, what)
     try:
@@ -181,7 +183,7 @@ def load_certs(path: str, what: str) -> List[Any]:
 def load_key(path: str, what: str, password: Optional[str] = None) -> PrivateKey:
     """A private key from a PEM or DER file; a PEM file may hold certificates too (OpenSSL
     reads the key of ``-rsigner both.pem`` / ``-signer both.pem`` from the same file)."""
-    from ..crypto import load_private_key
+    from ..crypto import load_private_key  # lazy: the crypto engine only when a file is read
 
     data = _read_input(path, what)
     try:

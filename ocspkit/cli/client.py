@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any, Dict, List
+from typing import TYPE_CHECKING, Any, Dict, List
 
 from .._defaults import DEFAULT_TIMEOUT
 from ..errors import OCSPError
 from ._common import fail, parse_seconds
-from .engine import Ocsp
 from .options import (
     add_names,
     add_output,
@@ -17,7 +16,13 @@ from .options import (
     apply_names,
     apply_request_options,
     apply_trust_options,
+    new_job,
 )
+
+if TYPE_CHECKING:
+    from .engine import Ocsp
+
+__all__ = ["add_request", "add_send", "add_verify", "cmd_request", "cmd_send", "cmd_verify"]
 
 
 def add_request(sub: Any) -> None:
@@ -34,7 +39,7 @@ def add_request(sub: Any) -> None:
 
 def cmd_request(ns: argparse.Namespace) -> int:
     """``ocspkit request``: build a request, as ``openssl ocsp -issuer ... -cert ... -reqout`` does."""
-    job = Ocsp(subcommand=True)
+    job = new_job()
     apply_names(job, ns)
     if not job.ids:
         fail("nothing to ask: give --issuer and at least one --cert or --serial")
@@ -100,7 +105,7 @@ def _aia_url(job: Ocsp) -> str:
 
 def cmd_send(ns: argparse.Namespace) -> int:
     """``ocspkit send`` (``check``): send a request and verify the answer, as ``openssl ocsp -url`` does."""
-    job = Ocsp(subcommand=True)
+    job = new_job()
     apply_names(job, ns)
     job.set_url(ns.url if ns.url is not None else _aia_url(job))
     apply_request_options(job, ns)
@@ -138,7 +143,7 @@ def add_verify(sub: Any) -> None:
 
 def cmd_verify(ns: argparse.Namespace) -> int:
     """``ocspkit verify``: verify a response and print statuses, as ``openssl ocsp -respin`` does."""
-    job = Ocsp(subcommand=True)
+    job = new_job()
     job.respin = ns.response
     job.ids_are_request = False
     apply_names(job, ns)
@@ -147,6 +152,3 @@ def cmd_verify(ns: argparse.Namespace) -> int:
     job.add_nonce = 0
     job.resp_text = ns.text
     return job.run()
-
-
-__all__ = ["add_request", "add_send", "add_verify", "cmd_request", "cmd_send", "cmd_verify"]

@@ -19,6 +19,7 @@ from ..enums import NonceCheck
 from ..errors import OCSPError
 from ..request import OCSPRequest, RequestBuilder
 from ._common import (
+    DEFAULT_VALIDITY_PERIOD,
     HASHES,
     PROG,
     REQUEST_PEM,
@@ -39,14 +40,10 @@ from ._common import (
 )
 from .index_responder import load_index, load_responder, make_response, serve_index
 from .messages import Request, Response, read_request, read_response
-from .summary import print_summary
-from .transport import http_send, parse_url
 from .trust import trust_store, verify_basic
 
-__all__ = ["DEFAULT_VALIDITY_PERIOD", "Ocsp"]
+__all__ = ["Ocsp"]
 
-# OpenSSL's MAX_VALIDITY_PERIOD (apps/ocsp.c): the default -validity_period, 5 minutes.
-DEFAULT_VALIDITY_PERIOD = 300
 # OCSP_request_add1_nonce(req, NULL, -1) writes 16 random octets (OCSP_DEFAULT_NONCE_LENGTH);
 # the openssl-compatible mode writes what openssl writes.
 _OPENSSL_NONCE_LENGTH = 16
@@ -159,6 +156,8 @@ class Ocsp:
 
     def set_url(self, url: str) -> None:
         """-url: the responder's host, port, path and scheme."""
+        from .transport import parse_url  # lazy: only -url speaks HTTP
+
         self.host, self.port, self.path, self.use_ssl = parse_url(url)
 
     def add_header(self, arg: str) -> None:
@@ -248,6 +247,8 @@ class Ocsp:
             response = Response.of(make_response(self, request.usable(), index, *responder))
         elif self.host is not None:
             assert request is not None
+            from .transport import http_send  # lazy: only -url speaks HTTP
+
             try:
                 body = http_send(
                     self.host, self.port, self.path, self.use_ssl, request.encoded(), self.headers, self.timeout,
@@ -308,8 +309,11 @@ class Ocsp:
             else:
                 err.write("Response verify OK\n")
             err.flush()
-        if (request is not None or not self.ids_are_request) and not print_summary(self, out, basic):
-            ret = 1
+        if request is not None or not self.ids_are_request:
+            from .summary import print_summary  # lazy: printing or building a message prints no statuses
+
+            if not print_summary(self, out, basic):
+                ret = 1
         out.flush()
         return ret
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Any, NoReturn, Optional
 
-from ._common import HASHES, CLIError, ParserExit, fail
-from .engine import DEFAULT_VALIDITY_PERIOD, Ocsp
+from ._common import DEFAULT_VALIDITY_PERIOD, HASHES, CLIError, ParserExit, fail
+
+if TYPE_CHECKING:
+    from .engine import Ocsp
 
 __all__ = [
     "Parser",
@@ -23,6 +25,7 @@ __all__ = [
     "apply_names",
     "apply_request_options",
     "apply_trust_options",
+    "new_job",
 ]
 
 
@@ -61,6 +64,13 @@ class _Ordered(argparse.Action):
         items = list(getattr(namespace, self.dest, None) or [])
         items.append((self.const, values))
         setattr(namespace, self.dest, items)
+
+
+def new_job() -> Ocsp:
+    """A new engine for a subcommand (its messages spell options as the subcommands do: --CAfile)."""
+    from .engine import Ocsp  # lazy: show and --help build every parser but run no engine
+
+    return Ocsp(subcommand=True)
 
 
 def add_names(parser: argparse.ArgumentParser, required: bool = False) -> None:

@@ -8,9 +8,9 @@ import sys
 from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
 from ._common import fail, load_cert, load_certs, load_key, pass_phrase, pss_only, signing_digest
-from .engine import Ocsp
-from .index_responder import presign_responses, run_server
-from .options import add_output, add_signing_options
+from .options import add_output, add_signing_options, new_job
+
+__all__ = ["add_serve", "add_sign", "cmd_serve", "cmd_sign"]
 
 
 def add_sign(sub: Any) -> None:
@@ -34,7 +34,7 @@ def add_sign(sub: Any) -> None:
 
 def cmd_sign(ns: argparse.Namespace) -> int:
     """``ocspkit sign``: answer a request from index.txt, as ``openssl ocsp -index ... -reqin`` does."""
-    job = Ocsp(subcommand=True)
+    job = new_job()
     job.index, job.ca, job.rsigner, job.rkey, job.passin, job.rother = (
         ns.index, ns.ca, ns.rsigner, ns.rkey, ns.passin, ns.rother,
     )
@@ -111,7 +111,9 @@ class _HelpConfig(argparse.Action):
 
 def cmd_serve(ns: argparse.Namespace) -> int:
     """``ocspkit serve``: run the responder service until SIGINT or SIGTERM."""
-    from ..responder.logs import configure_logging  # lazy: the responder package only for serve
+    # lazy: the responder package, and the service, only for serve
+    from ..responder.logs import configure_logging
+    from .index_responder import presign_responses, run_server
 
     with _held_logs(ns.log_level) as held:
         responder, settings = _serve_setup(ns)
@@ -188,6 +190,3 @@ def _serve_setup(ns: argparse.Namespace) -> Tuple[Any, Any]:
         ]
         responder, settings = Responder(issuers), ServerSettings()
     return responder, settings
-
-
-__all__ = ["add_serve", "add_sign", "cmd_serve", "cmd_sign"]

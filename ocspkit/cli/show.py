@@ -13,6 +13,8 @@ from ..request import load_request
 from ..response import load_response
 from ._common import REQUEST_PEM, RESPONSE_PEM, fail, one_line, read_file, text_module, write_text
 
+__all__ = ["add_show", "cmd_show", "severity"]
+
 
 def add_show(sub: Any) -> None:
     """The ``show`` command's parser."""
@@ -111,6 +113,3 @@ def severity(finding: Any) -> str:
     """A lint finding's severity as ``show --format lint`` prints it: ``error``, ``warning`` ..."""
     severity = getattr(finding, "severity", "")
     return str(getattr(severity, "value", getattr(severity, "name", severity))).lower()
-
-
-__all__ = ["add_show", "cmd_show", "severity"]

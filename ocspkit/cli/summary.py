@@ -8,6 +8,7 @@ from typing import IO, TYPE_CHECKING
 from ..enums import CertStatus, cert_status_str, crl_reason_str
 from ..errors import StaleResponse
 from ..response import BasicOCSPResponse
+from ..validity import check_validity
 from ._common import PROG, UTC, one_line
 
 if TYPE_CHECKING:
@@ -39,8 +40,6 @@ def print_summary(job: Ocsp, out: IO[str], basic: BasicOCSPResponse) -> bool:
     """print_ocsp_summary: one block per -cert / -serial of ``job``; False if one has no status."""
     if not job.names:
         return True
-    from ..validity import check_validity
-
     ok = True
     for name, cert_id in zip(job.names, job.ids):
         out.write(f"{name}: ")
