@@ -40,7 +40,6 @@ from ._common import (
 )
 from .index_responder import load_index, load_responder, make_response, serve_index
 from .messages import Request, Response, read_request, read_response
-from .trust import trust_store, verify_basic
 
 __all__ = ["Ocsp"]
 
@@ -277,6 +276,8 @@ class Ocsp:
             out.flush()
         if index is not None:
             return 0
+
+        from .trust import trust_store, verify_basic  # lazy: building a request verifies nothing
 
         # OpenSSL's defaults are read only to verify (loading them ignores errors, so skipping
         # them changes nothing else); -CAfile / -CApath / -CAstore fail here as openssl fails.
