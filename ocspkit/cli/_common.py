@@ -161,6 +161,7 @@ def _read_input(path: str, what: str) -> bytes:
 
 
 def load_cert(path: str, what: str) -> Any:
+    """The certificate in ``path`` (PEM or DER; ``-`` is stdin), or "Unable to load <what>"."""
     from ..crypto import load_certificate  # lazy: the crypto engine only when a file is read
 
     data = _read_input(path, what)
@@ -171,6 +172,7 @@ def load_cert(path: str, what: str) -> Any:
 
 
 def load_certs(path: str, what: str) -> List[Any]:
+    """Every certificate in ``path`` (a PEM bundle, or DER), or "Unable to load <what>"."""
     from ..crypto import load_certificates  # lazy: the crypto engine only when a file is read
 
     data = _read_input(path, what)

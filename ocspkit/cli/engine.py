@@ -118,10 +118,13 @@ class Ocsp:
     # --- what the options do as they are read ----------------------------------------------
 
     def set_issuer(self, path: str) -> None:
+        """-issuer: the issuer of the -cert / -serial options that follow (and a certificate that may
+        help verify the response)."""
         self.issuer = load_cert(path, "issuer certificate")
         self.issuers.append(self.issuer)
 
     def set_digest(self, name: str) -> None:
+        """-sha1, -sha256, ...: the CertID hash of the -cert / -serial options that follow."""
         if self.trailing_md:
             fail("Digest must be before -cert or -serial")
         hashed = hash_name(name)
@@ -131,6 +134,7 @@ class Ocsp:
         self.trailing_md = True
 
     def add_cert(self, path: str) -> None:
+        """-cert: ask about this certificate (a CertID from it and the last -issuer)."""
         cert = load_cert(path, "certificate")
         if self.issuer is None:
             fail("No issuer certificate specified")
@@ -143,6 +147,7 @@ class Ocsp:
         self.trailing_md = False
 
     def add_serial(self, text: str) -> None:
+        """-serial: ask about this serial number of the last -issuer."""
         if self.issuer is None:
             fail("No issuer certificate specified")
         serial = parse_serial(text)
@@ -188,6 +193,7 @@ class Ocsp:
     # --- ocsp_main --------------------------------------------------------------------------
 
     def run(self) -> int:
+        """ocsp_main, once every option is read: do what they ask; the exit status."""
         if self.trailing_md:
             fail("Digest must be before -cert or -serial")
         building = bool(self.ids) and self.ids_are_request

@@ -72,10 +72,12 @@ class Request:
     path: str = ""
 
     def text(self) -> str:
+        """OCSP_REQUEST_print: the request as -req_text prints it."""
         printer = text_module()
         return str(printer.request_text(self.der if self.der is not None else self.view))
 
     def encoded(self) -> bytes:
+        """The DER to send or write (-reqout): as read, or as rebuilt."""
         if self.der is not None:
             return self.der
         assert self.view is not None
@@ -136,6 +138,7 @@ class Response:
 
     @classmethod
     def of(cls, view: OCSPResponse) -> Response:
+        """A response ocspkit made (-index), printed from its view."""
         return cls(view.dump(), int(view.response_status), view.response_type, view, from_file=False)
 
     def error_line(self) -> Optional[str]:
