@@ -936,7 +936,7 @@ def test_key_with_passphrase(inputs: Inputs, openssl_bin: str, tmp_path: Path, c
 
 def test_parse_helpers() -> None:
     """s2i_ASN1_INTEGER and BN_bn2hex, as the index lookup uses them."""
-    assert [_common.parse_serial(s) for s in ("12", "0x1F", "0X1f", "-5", "-0x10")] == [12, 31, 31, -5, -16]
+    assert [_common.serial_number(s) for s in ("12", "0x1F", "0X1f", "-5", "-0x10")] == [12, 31, 31, -5, -16]
     from ocspkit.responder import index
 
     assert [index.serial_hex(n) for n in (0, 1, 255, 256, -10)] == ["00", "01", "FF", "0100", "-0A"]

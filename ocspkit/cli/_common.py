@@ -16,7 +16,7 @@ import os
 import sys
 from typing import IO, TYPE_CHECKING, Any, List, NoReturn, Optional
 
-from .. import _util
+from .._util import parse_serial
 from ..errors import OCSPError, OCSPValueError
 
 if TYPE_CHECKING:
@@ -250,10 +250,11 @@ def signing_digest(rmd: Optional[str], option: str = "-rmd") -> str:
     return named
 
 
-def parse_serial(text: str) -> int:
-    """OpenSSL's s2i_ASN1_INTEGER (ocspkit._util.parse_serial): decimal, or hex after ``0x``."""
+def serial_number(text: str) -> int:
+    """A -serial / --serial value, as OpenSSL's s2i_ASN1_INTEGER reads it (ocspkit._util.parse_serial):
+    decimal, or hex after ``0x``; anything else ends the command."""
     try:
-        return _util.parse_serial(text)
+        return parse_serial(text)
     except OCSPValueError as exc:
         fail(str(exc))
 

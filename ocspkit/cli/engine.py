@@ -32,9 +32,9 @@ from ._common import (
     load_certs,
     load_key,
     one_line,
-    parse_serial,
     pss_only,
     read_file,
+    serial_number,
     write_file,
     write_text,
 )
@@ -150,7 +150,7 @@ class Ocsp:
         """-serial: ask about this serial number of the last -issuer."""
         if self.issuer is None:
             fail("No issuer certificate specified")
-        serial = parse_serial(text)
+        serial = serial_number(text)
         try:
             self.ids.append(CertID.from_issuer(self.issuer, serial, self.cert_id_md or "sha1"))
         except OCSPError as exc:
