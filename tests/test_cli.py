@@ -35,6 +35,8 @@ from conftest import read_vector
 
 import ocspkit
 from ocspkit import CertID, ResponseBuilder, cli, crypto, load_request, load_response
+from ocspkit.cli import _common, show, summary
+from ocspkit.cli.engine import Ocsp
 from ocspkit.testing import TestPKI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -708,7 +710,7 @@ def test_timeouts_are_seconds_with_one_default(inputs: Inputs, tmp_path: Path, c
             assert result.rc == 1 and "Invalid number of seconds" in result.err, result.err
     finally:
         silent.close()
-    assert cli._Ocsp().timeout == ocspkit.http.DEFAULT_TIMEOUT == 10.0
+    assert Ocsp().timeout == ocspkit.http.DEFAULT_TIMEOUT == 10.0
     assert cli.main(["send", "--help"]) == 0
     assert "(default: 10)" in " ".join(capsys.readouterr().out.split())
     assert cli.main(["-help"]) == 0
@@ -847,7 +849,7 @@ def test_show_lint(inputs: Inputs, tmp_path: Path, capsys: Any, monkeypatch: Any
     findings = lint.lint(load_response((inputs.dir / "resp.der").read_bytes()))
     assert ours.err == ""
     assert len(ours.out.splitlines()) == max(1, len(findings))
-    assert ours.rc == (1 if any(cli._severity(f) == "error" for f in findings) else 0)
+    assert ours.rc == (1 if any(show.severity(f) == "error" for f in findings) else 0)
 
 
 def test_serve_needs_a_configuration(inputs: Inputs, tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
@@ -934,17 +936,17 @@ def test_key_with_passphrase(inputs: Inputs, openssl_bin: str, tmp_path: Path, c
 
 def test_parse_helpers() -> None:
     """s2i_ASN1_INTEGER and BN_bn2hex, as the index lookup uses them."""
-    assert [cli._parse_serial(s) for s in ("12", "0x1F", "0X1f", "-5", "-0x10")] == [12, 31, 31, -5, -16]
+    assert [_common.serial_number(s) for s in ("12", "0x1F", "0X1f", "-5", "-0x10")] == [12, 31, 31, -5, -16]
     from ocspkit.responder import index
 
     assert [index.serial_hex(n) for n in (0, 1, 255, 256, -10)] == ["00", "01", "FF", "0100", "-0A"]
-    assert cli._time_text(dt.datetime(2024, 1, 2, 3, 4, 5, 500000, tzinfo=UTC)) == "Jan  2 03:04:05.5 2024 GMT"
+    assert summary.time_text(dt.datetime(2024, 1, 2, 3, 4, 5, 500000, tzinfo=UTC)) == "Jan  2 03:04:05.5 2024 GMT"
     assert index._split("a\\\tb\tc") == ["a\tb", "c"]
 
 
 def test_crypto_reads_combined_files(inputs: Inputs) -> None:
     """The responder key is found in a file that holds the certificate first (-rsigner both.pem)."""
-    key = cli._load_key(str(inputs.dir / "rboth.pem"), "responder private key")
+    key = _common.load_key(str(inputs.dir / "rboth.pem"), "responder private key")
     assert key.asn1.dump() == crypto.load_private_key(inputs.pki.responder.key_pem).asn1.dump()
 
 
@@ -955,6 +957,6 @@ def test_text_octets_that_are_not_utf8() -> None:
 
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", write_through=True)
-    cli._write_text(out, "ok\n")
-    cli._write_text(out, "CPS: http://x/\udcff\udce9\n")
+    _common.write_text(out, "ok\n")
+    _common.write_text(out, "CPS: http://x/\udcff\udce9\n")
     assert raw.getvalue() == b"ok\nCPS: http://x/\xff\xe9\n"

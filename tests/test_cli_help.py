@@ -11,6 +11,7 @@ import re
 from typing import Any, Dict, Iterator, List, Sequence, Tuple
 
 from ocspkit import cli
+from ocspkit.cli.subcommands import COMMANDS, build_parser
 from ocspkit.responder import config
 
 # A pointer to another help text: "ocspkit [words] --help", "-help" or "--help-config".
@@ -36,7 +37,7 @@ def help_of(argv: Sequence[str], capsys: Any) -> str:
     return " ".join(captured.out.split())  # argparse wraps lines: pointers are matched unwrapped
 
 
-ALL_COMMANDS = list(commands(cli._build_parser()))
+ALL_COMMANDS = list(commands(build_parser()))
 
 
 def every_help(capsys: Any) -> Dict[str, str]:
@@ -52,7 +53,7 @@ def every_help(capsys: Any) -> Dict[str, str]:
 
 
 def test_every_command_has_both_helps(capsys: Any) -> None:
-    assert {path[0] for path in ALL_COMMANDS if path} == set(cli._COMMANDS)
+    assert {path[0] for path in ALL_COMMANDS if path} == set(COMMANDS)
     assert ("store", "revoke") in ALL_COMMANDS
     for path in ALL_COMMANDS:
         if path:

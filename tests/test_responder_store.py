@@ -1170,11 +1170,12 @@ def test_admin_help(action: str, capsys: pytest.CaptureFixture[str]) -> None:
 def test_admin_fits_the_cli_parser(capsys: pytest.CaptureFixture[str]) -> None:
     """Built on the CLI's parser class, usage errors are its one-line CLIError (exit 2)."""
     from ocspkit import cli
+    from ocspkit.cli.options import Parser
 
-    parser = cli._Parser(prog="ocspkit")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=cli._Parser)
+    parser = Parser(prog="ocspkit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     store = add_store_commands(sub)
-    assert isinstance(store, cli._Parser)
+    assert isinstance(store, Parser)
     with pytest.raises(cli.CLIError) as info:
         parser.parse_args(["store"])
     assert info.value.status == 2 and "ACTION" in str(info.value)
