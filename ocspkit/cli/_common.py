@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any, List, NoReturn, Optional
 
 from .._util import parse_serial
 from ..errors import OCSPError, OCSPValueError
+from ..oid import SUPPORTED_HASHES
 
 if TYPE_CHECKING:
     from ..crypto import PrivateKey
@@ -27,7 +28,7 @@ REQUEST_PEM = "OCSP REQUEST"
 RESPONSE_PEM = "OCSP RESPONSE"
 UTC = _dt.timezone.utc
 # The digests ocspkit computes CertIDs and signs with.
-HASHES = ("sha1", "sha224", "sha256", "sha384", "sha512")
+HASHES = tuple(SUPPORTED_HASHES)  # the CertID and signing digests ocspkit computes
 # OpenSSL's MAX_VALIDITY_PERIOD (apps/ocsp.c): the default -validity_period, 5 minutes.
 DEFAULT_VALIDITY_PERIOD = 300
 

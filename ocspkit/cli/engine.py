@@ -14,7 +14,7 @@ from typing import IO, Any, FrozenSet, List, Optional, Tuple
 
 from .._defaults import DEFAULT_TIMEOUT
 from .._der import pem_armor
-from ..certid import CertID
+from ..certid import DEFAULT_CERTID_HASH, CertID
 from ..enums import NonceCheck
 from ..errors import OCSPError
 from ..request import OCSPRequest, RequestBuilder
@@ -139,7 +139,7 @@ class Ocsp:
         if self.issuer is None:
             fail("No issuer certificate specified")
         try:
-            self.ids.append(CertID.from_cert(cert, self.issuer, self.cert_id_md or "sha1"))
+            self.ids.append(CertID.from_cert(cert, self.issuer, self.cert_id_md or DEFAULT_CERTID_HASH))
         except OCSPError as exc:
             fail("Error Creating OCSP request", exc)
         self.names.append(path)
@@ -152,7 +152,7 @@ class Ocsp:
             fail("No issuer certificate specified")
         serial = serial_number(text)
         try:
-            self.ids.append(CertID.from_issuer(self.issuer, serial, self.cert_id_md or "sha1"))
+            self.ids.append(CertID.from_issuer(self.issuer, serial, self.cert_id_md or DEFAULT_CERTID_HASH))
         except OCSPError as exc:
             fail("Error Creating OCSP request", exc)
         self.names.append(text)

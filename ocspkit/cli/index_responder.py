@@ -15,6 +15,7 @@ from .._writers import oid_der
 from ..certid import CertID
 from ..enums import CertStatus, ResponseStatus
 from ..errors import OCSPError, StoreError
+from ..oid import CRLEntryExtensionOID
 from ..request import OCSPRequest
 from ..response import OCSPResponse, ResponseBuilder, load_response, unsuccessful_response
 from ._common import (
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 
 __all__ = ["load_index", "load_responder", "make_response", "presign_responses", "run_server", "serve_index"]
 
-_HOLD_INSTRUCTION_CODE = "2.5.29.23"  # id-ce-holdInstructionCode (RFC 5280 5.3.2, historic)
 
 
 def load_index(path: str) -> Any:
@@ -105,7 +105,7 @@ def make_response(
             if info.time is None:
                 return unsuccessful_response(ResponseStatus.INTERNAL_ERROR)
             extensions = [] if info.hold_instruction is None else [
-                (_HOLD_INSTRUCTION_CODE, oid_der(info.hold_instruction), False)]
+                (CRLEntryExtensionOID.HOLD_INSTRUCTION_CODE, oid_der(info.hold_instruction), False)]
             builder = builder.add_response(
                 answer_id, CertStatus.REVOKED, revocation_time=info.time, revocation_reason=info.reason,
                 invalidity_date=info.invalidity_date, extensions=extensions, **times,

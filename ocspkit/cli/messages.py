@@ -18,6 +18,7 @@ from .._der import to_der
 from .._writers import length_der
 from ..enums import response_status_str
 from ..errors import OCSPError
+from ..oid import OCSPResponseTypeOID
 from ..request import OCSPRequest, load_request
 from ..response import OCSPResponse, load_response
 from ._common import REQUEST_PEM, RESPONSE_PEM, fail, one_line, read_file, text_module
@@ -26,7 +27,6 @@ __all__ = ["Request", "Response", "read_request", "read_response"]
 
 _V = TypeVar("_V")
 
-_BASIC = "1.3.6.1.5.5.7.48.1.1"  # id-pkix-ocsp-basic
 _VOID = "Void"
 
 
@@ -174,7 +174,7 @@ class Response:
     def _find_basic_problem(self) -> Optional[str]:
         if self.response_type is None:
             return "the response has no BasicOCSPResponse"
-        if self.response_type != _BASIC:
+        if self.response_type != OCSPResponseTypeOID.BASIC:
             return f"responseType {self.response_type} is not id-pkix-ocsp-basic (not basic response)"
         if self.view is not None and not self.view.deviations:
             return None

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import IO, TYPE_CHECKING
 
 from ..enums import CertStatus, cert_status_str, crl_reason_str
 from ..errors import StaleResponse
 from ..response import BasicOCSPResponse
+from ..text.times import datetime_print
 from ..validity import check_validity
-from ._common import PROG, UTC, one_line
+from ._common import PROG, one_line
 
 if TYPE_CHECKING:
     from .engine import Ocsp
 
 __all__ = ["print_summary", "time_text"]
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+time_text = datetime_print  # the time lines of the summary: ASN1_GENERALIZEDTIME_print's layout
 # OpenSSL's reason strings for what OCSP_check_validity refuses (ocsp_err.c).
 _VALIDITY_REASONS = {
     "this_update_in_future": "status not yet valid",
@@ -24,16 +24,6 @@ _VALIDITY_REASONS = {
     "next_update_in_past": "status expired",
     "next_update_before_this_update": "nextupdate before thisupdate",
 }
-
-
-def time_text(value: _dt.datetime) -> str:
-    """ASN1_GENERALIZEDTIME_print's layout: ``Nov 20 23:37:46 2026 GMT`` (fractions kept)."""
-    value = value.astimezone(UTC)
-    fraction = f".{value.microsecond:06d}".rstrip("0") if value.microsecond else ""
-    return (
-        f"{_MONTHS[value.month - 1]} {value.day:2d} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
-        f"{fraction} {value.year} GMT"
-    )
 
 
 def print_summary(job: Ocsp, out: IO[str], basic: BasicOCSPResponse) -> bool:

@@ -7,7 +7,7 @@ from typing import Any, List, Tuple
 
 from .ber import TLV, UNIVERSAL, Undecodable
 
-__all__ = ["asn1_time_print", "time_fields", "time_print", "time_tlv_print"]
+__all__ = ["asn1_time_print", "datetime_print", "time_fields", "time_print", "time_tlv_print"]
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -79,6 +79,17 @@ def time_print(content: bytes, generalized: bool) -> str:
         hour, minute, second = moment.hour, moment.minute, moment.second
     gmt = " GMT" if text.endswith("Z") else ""
     return f"{_MONTHS[month - 1]} {day:2d} {hour:02d}:{minute:02d}:{second:02d}{fraction} {year}{gmt}"
+
+
+def datetime_print(value: _dt.datetime) -> str:
+    """ASN1_GENERALIZEDTIME_print's layout for an aware datetime, in UTC: ``Nov 20 23:37:46 2026
+    GMT`` (a fraction of a second is kept, as a GeneralizedTime with one prints it)."""
+    value = value.astimezone(_dt.timezone.utc)
+    fraction = f".{value.microsecond:06d}".rstrip("0") if value.microsecond else ""
+    return (
+        f"{_MONTHS[value.month - 1]} {value.day:2d} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+        f"{fraction} {value.year} GMT"
+    )
 
 
 def time_tlv_print(tlv: TLV) -> str:
