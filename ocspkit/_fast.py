@@ -40,7 +40,6 @@ __all__ = [
     "integer_der",
     "length_der",
     "oid_der",
-    "signing_algorithm",
     "time_value",
     "tlv",
     "tree_of",
@@ -335,22 +334,3 @@ def extension_der(oid: str, value: Any, critical: bool = False) -> bytes:
     else:
         raise OCSPTypeError(f"an extension value must be DER bytes or an asn1crypto value, got {type(value).__name__}")
     return tlv(0x30, oid_der(oid) + (b"\x01\x01\xff" if critical else b"") + tlv(0x04, contents))
-
-
-_ALGORITHMS: Dict[Tuple[int, str, bool], Tuple[Any, Any, bytes]] = {}
-
-
-def signing_algorithm(private_key: Any, hash_algorithm: str, pss: bool) -> Tuple[Any, bytes]:
-    """(SignedDigestAlgorithm, its DER) for signing with ``private_key``, remembered per key."""
-    cache_key = (id(private_key), hash_algorithm, pss)
-    found = _ALGORITHMS.get(cache_key)
-    if found is None or found[0] is not private_key:
-        from .crypto import signature_algorithm
-
-        algorithm = signature_algorithm(private_key, hash_algorithm, pss=pss)
-        found = (private_key, algorithm, bytes(algorithm.dump()))
-        with _LOCK:
-            if len(_ALGORITHMS) >= 256:
-                _ALGORITHMS.clear()
-            _ALGORITHMS[cache_key] = found
-    return found[1], found[2]

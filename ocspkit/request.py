@@ -24,7 +24,7 @@ from ._der import (
     to_der,
     unused_bits,
 )
-from ._fast import ExtensionContext, Slow, TreeView, header, signing_algorithm, tlv, tree_of, validated
+from ._fast import ExtensionContext, Slow, TreeView, header, tlv, tree_of, validated
 from ._util import int_text
 from .certid import CertID, read_cert_id
 from .certinfo import cert_facts
@@ -516,7 +516,8 @@ class RequestBuilder:
         ``hash_algorithm`` defaults to SHA-256 (SHA-1 signatures are deprecated, RFC 9155 / 6960
         4.3); ``include_certs=False`` is OpenSSL's OCSP_NOCERTS.
         """
-        from .crypto import load_private_key, sign
+        # Imported here: ocspkit.crypto is loaded only when it is needed (test_lazy_import).
+        from .crypto import load_private_key, sign, signing_algorithm
 
         signer = cert_facts(cert)
         private_key = load_private_key(key, password)

@@ -35,7 +35,6 @@ from ._fast import (
     generalized_time,
     header,
     oid_der,
-    signing_algorithm,
     time_value,
     tlv,
     to_datetime,
@@ -959,7 +958,8 @@ class ResponseBuilder:
         ``now`` (default: the current time) gives producedAt and the thisUpdate of entries that
         have none. SHA-256 by default: SHA-1 signatures are deprecated (RFC 9155).
         """
-        from .crypto import load_private_key, sign
+        # Imported here: ocspkit.crypto is loaded only when it is needed (test_lazy_import).
+        from .crypto import load_private_key, sign, signing_algorithm
 
         if not self._singles:
             raise OCSPValueError("a response needs at least one SingleResponse (add_response)")

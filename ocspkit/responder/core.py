@@ -33,7 +33,7 @@ import urllib.parse
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .. import asn1, crypto
-from .._fast import extension_der, generalized_time, oid_der, signing_algorithm
+from .._fast import extension_der, generalized_time, oid_der
 from .._util import to_generalized_time
 from ..certid import CertID
 from ..certinfo import cert_facts
@@ -151,7 +151,7 @@ class _Signer:
         # What every response of this signer repeats, encoded once (RFC 6960 4.2.1): the
         # ResponderID, the signature AlgorithmIdentifier, and the key checked once for signing.
         self.responder_id_der = responder_id_der(cert_facts(self.cert), issuer.responder_id)
-        algorithm, self.algorithm_der = signing_algorithm(self.key, issuer.hash_algorithm, issuer.pss)
+        algorithm, self.algorithm_der = crypto.signing_algorithm(self.key, issuer.hash_algorithm, issuer.pss)
         self.sign_tbs = crypto.signer(self.key, algorithm)
 
 
