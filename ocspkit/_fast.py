@@ -1,4 +1,4 @@
-"""The fast path: a single-pass reader for DER OCSP messages, and a small DER writer.
+"""The fast path: a single-pass reader for DER OCSP messages.
 
 asn1crypto's generic machinery (plus :mod:`ocspkit._der`'s validating walk) costs hundreds of
 microseconds per message. Nearly every message on the wire is plain DER in a handful of shapes,
@@ -15,8 +15,7 @@ strict subset of what the general path accepts, with the same results:
   (:func:`validated`), so a responder's certificate is walked once per process, not per
   response.
 
-The writer side (:func:`tlv`, :func:`generalized_time`, ...) lets the builders emit DER
-directly instead of building asn1crypto trees.
+The writing side is :mod:`ocspkit._writers`.
 """
 
 from __future__ import annotations
@@ -27,21 +26,15 @@ import threading
 from typing import Any, Dict, Optional, Tuple
 
 from ._util import oid_arcs_bounded
-from .errors import OCSPError, OCSPTypeError, OCSPValueError
+from .errors import OCSPError
 
 __all__ = [
     "ExtensionContext",
     "Slow",
     "TreeView",
-    "extension_der",
-    "generalized_time",
     "header",
     "integer",
-    "integer_der",
-    "length_der",
-    "oid_der",
     "time_value",
-    "tlv",
     "tree_of",
     "validated",
 ]
@@ -263,74 +256,3 @@ class ExtensionContext:
                 raise Slow  # the general path refuses it, naming the OID
             ls = xe
         return nonce
-
-
-# --- writing DER ---------------------------------------------------------------------------
-
-
-def length_der(n: int) -> bytes:
-    """The DER length octets for ``n`` (X.690 8.1.3, minimal form)."""
-    if n < 0x80:
-        return bytes((n,))
-    body = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes((0x80 | len(body),)) + body
-
-
-def tlv(tag: int, contents: bytes) -> bytes:
-    """One DER TLV with a one-octet ``tag``."""
-    n = len(contents)
-    # The lengths of OCSP messages, spelled out (a responder writes a dozen TLVs per answer).
-    if n < 0x80:
-        return bytes((tag, n)) + contents
-    if n < 0x100:
-        return bytes((tag, 0x81, n)) + contents
-    if n < 0x10000:
-        return bytes((tag, 0x82, n >> 8, n & 0xFF)) + contents
-    return bytes((tag,)) + length_der(n) + contents
-
-
-def integer_der(value: int) -> bytes:
-    """A DER INTEGER (minimal two's complement, X.690 8.3)."""
-    size = (value + (value < 0)).bit_length() // 8 + 1
-    return tlv(0x02, value.to_bytes(size, "big", signed=True))
-
-
-def generalized_time(value: _dt.datetime) -> bytes:
-    """A DER GeneralizedTime of an aware UTC datetime, whole seconds (RFC 5280 4.1.2.5.2)."""
-    return b"\x18\x0f" + (
-        f"{value.year:04d}{value.month:02d}{value.day:02d}{value.hour:02d}{value.minute:02d}{value.second:02d}Z"
-    ).encode("ascii")
-
-
-
-
-_OIDS: Dict[str, bytes] = {}
-
-
-def oid_der(dotted: str) -> bytes:
-    """The DER OBJECT IDENTIFIER of a dotted string (remembered)."""
-    found = _OIDS.get(dotted)
-    if found is None:
-        from asn1crypto import core
-
-        if not isinstance(dotted, str):
-            raise OCSPTypeError(f"an OID must be a dotted str, got {type(dotted).__name__}")
-        try:
-            found = bytes(core.ObjectIdentifier(dotted).dump())
-        except (ValueError, TypeError) as exc:
-            raise OCSPValueError(f"not an OID: {dotted!r} ({exc})") from None
-        if len(_OIDS) < 4096:
-            _OIDS[dotted] = found
-    return found
-
-
-def extension_der(oid: str, value: Any, critical: bool = False) -> bytes:
-    """The DER of an Extension (RFC 5280 4.1): ``value`` is the extnValue contents as DER bytes
-    or an asn1crypto value; critical is written only when TRUE (DER omits the DEFAULT)."""
-    if isinstance(value, (bytes, bytearray)):
-        contents = bytes(value)
-    elif hasattr(value, "dump"):
-        contents = bytes(value.dump())
-    else:
-        raise OCSPTypeError(f"an extension value must be DER bytes or an asn1crypto value, got {type(value).__name__}")
-    return tlv(0x30, oid_der(oid) + (b"\x01\x01\xff" if critical else b"") + tlv(0x04, contents))

@@ -11,8 +11,9 @@ from typing import Any, Dict, Optional, Tuple
 from asn1crypto import algos, core
 
 from . import asn1
-from ._fast import Slow, header, integer, integer_der, tlv
+from ._fast import Slow, header, integer
 from ._util import HASH_NAMES, hash_name
+from ._writers import integer_der, tlv
 from .certinfo import cert_facts
 from .errors import OCSPTypeError, OCSPValueError
 from .oid import SUPPORTED_HASHES

@@ -24,10 +24,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional, Tuple, Union
 
+from ._writers import wrapped_nonce
 from .enums import NonceCheck
 from .errors import NonceMismatch, OCSPTypeError, OCSPValueError
 from .extensions import NonceForm, read_nonce
-from .request import OCSPRequest, wrapped_nonce
+from .request import OCSPRequest
 from .response import BasicOCSPResponse, OCSPResponse
 
 __all__ = [
@@ -246,6 +247,7 @@ def make_nonce(length: int = RFC8954_MAX_NONCE_LENGTH) -> bytes:
     (RFC 9654) for interoperability, but responders following RFC 8954 reject more than 32 with
     malformedRequest, so this function does not make them.
     """
+    # Imported here: ocspkit.crypto is loaded only when it is needed (test_lazy_import).
     from .crypto import random_bytes
 
     if not isinstance(length, int) or isinstance(length, bool):

@@ -24,8 +24,9 @@ from ._der import (
     to_der,
     unused_bits,
 )
-from ._fast import ExtensionContext, Slow, TreeView, header, tlv, tree_of, validated
+from ._fast import ExtensionContext, Slow, TreeView, header, tree_of, validated
 from ._util import int_text
+from ._writers import tlv, wrapped_nonce
 from .certid import CertID, read_cert_id
 from .certinfo import cert_facts
 from .errors import OCSPTypeError, OCSPValueError, ParseError
@@ -342,11 +343,6 @@ def _load_request_general(der: bytes, strict: bool, allow_unknown_critical: bool
 class _Entry:
     cert_id: CertID
     extensions: bytes  # the DER of each singleRequestExtension, concatenated
-
-
-def wrapped_nonce(nonce: bytes) -> bytes:
-    """The extnValue of a nonce extension: DER OCTET STRING holding the nonce (RFC 6960 4.4.1)."""
-    return tlv(0x04, nonce)
 
 
 def nonce_value(nonce: Any) -> bytes:

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as _dt
 import re
 from os import PathLike
-from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Iterable, List, Optional, Tuple, Union
 
 from asn1crypto import algos, x509
 
@@ -32,21 +32,37 @@ from ._fast import (
     Slow,
     TreeView,
     check_day,
-    generalized_time,
     header,
-    oid_der,
     time_value,
-    tlv,
     to_datetime,
     tree_of,
     validated,
 )
 from ._util import int_text, to_generalized_time, utc_from_asn1
+from ._writers import (
+    basic_response_der,
+    cert_status_der,
+    certs_der,
+    generalized_time,
+    oid_der,
+    responder_id_der,
+    response_data_der,
+    single_response_der,
+    tlv,
+    wrapped_nonce,
+)
 from .certid import ALGORITHM_DER, CertID, read_cert_id
 from .certinfo import cert_facts
 from .enums import CertStatus, ResponderIDType, ResponseStatus, RevocationReason
 from .errors import OCSPTypeError, OCSPValueError, ParseError, UnsuccessfulResponse
-from .extensions import Extension, Extensions, NonceForm, extension_entry, read_nonce, refuse_unknown_critical
+from .extensions import (
+    Extensions,
+    NonceForm,
+    extension_entry,
+    read_nonce,
+    refuse_unknown_critical,
+    single_extensions_der,
+)
 
 __all__ = [
     "BasicOCSPResponse",
@@ -903,7 +919,7 @@ class ResponseBuilder:
         whose nonce extension value is echoed exactly as received, wrapped or raw (OpenSSL's
         clients compare the two values octet for octet). A request without a nonce adds nothing.
         """
-        from .request import OCSPRequest, nonce_value, wrapped_nonce
+        from .request import OCSPRequest, nonce_value
 
         if isinstance(nonce, OCSPRequest):
             extension = nonce.extensions.get(asn1.OID.NONCE)
@@ -977,16 +993,8 @@ class ResponseBuilder:
         )
         algorithm, algorithm_der = signing_algorithm(private_key, hash_algorithm, pss)
         certs = (signer.der,) if self._certs is None else self._certs
-        der, basic = _basic_response_der(tbs, algorithm_der, sign(private_key, tbs, algorithm), certs_der(certs))
+        der, basic = basic_response_der(tbs, algorithm_der, sign(private_key, tbs, algorithm), certs_der(certs))
         return OCSPResponse(der, ResponseStatus.SUCCESSFUL, asn1.OID.BASIC, basic)
-
-
-def _as_triple(item: Any) -> Tuple[Any, Any, Optional[bool]]:
-    """An ``extensions=`` item as extension_entry's arguments."""
-    if isinstance(item, Extension):
-        return item, None, None
-    oid, value, critical = item
-    return oid, value, critical
 
 
 def _single_der(single: _Single, moment_der: bytes) -> bytes:
@@ -1002,79 +1010,3 @@ def _single_der(single: _Single, moment_der: bytes) -> bytes:
         b"" if single.next_update is None else generalized_time(single.next_update),
         single.extensions,
     )
-
-
-def responder_id_der(signer: Any, by: str) -> bytes:
-    """The DER of a ResponderID (RFC 6960 4.2.1) for the signer whose :func:`cert_facts` are
-    ``signer``: ``by`` ``"key"`` is byKey [2] (SHA-1 of its public key), else byName [1]."""
-    if by == "key":
-        return tlv(0xA2, tlv(0x04, signer.key_sha1))
-    return tlv(0xA1, signer.subject_der)
-
-
-def single_extensions_der(extensions: Iterable[Any] = (), invalidity_date: Optional[_dt.datetime] = None) -> bytes:
-    """The concatenated singleExtensions of a SingleResponse: ``extensions`` (Extension objects
-    or ``(oid, value, critical)`` tuples), then invalidityDate (RFC 5280 5.3.2) when given."""
-    exts = [extension_entry(*_as_triple(item))[1] for item in extensions]
-    if invalidity_date is not None:
-        exts.append(
-            extension_entry(asn1.OID.INVALIDITY_DATE, generalized_time(to_generalized_time(invalidity_date)))[1]
-        )
-    return b"".join(exts)
-
-
-def cert_status_der(status: CertStatus, revocation_time_der: bytes = b"", reason: Optional[int] = None) -> bytes:
-    """The DER of a CertStatus (RFC 6960 4.2.1); for revoked, ``revocation_time_der`` is the
-    GeneralizedTime TLV of revocationTime and ``reason`` the optional CRLReason."""
-    if status is CertStatus.GOOD:
-        return b"\x80\x00"  # good [0] IMPLICIT NULL
-    if status is CertStatus.UNKNOWN:
-        return b"\x82\x00"  # unknown [2] IMPLICIT UnknownInfo (NULL)
-    info = revocation_time_der
-    if reason is not None:
-        info += tlv(0xA0, bytes((0x0A, 1, int(reason))))
-    return tlv(0xA1, info)  # revoked [1] IMPLICIT RevokedInfo
-
-
-def single_response_der(
-    cert_id_der: bytes, status_der: bytes, this_update_der: bytes, next_update_der: bytes = b"", extensions: bytes = b""
-) -> bytes:
-    """The DER of one SingleResponse (RFC 6960 4.2.1) from the DER of its parts: the CertID, the
-    CertStatus (:func:`cert_status_der`), thisUpdate and nextUpdate (GeneralizedTime TLVs;
-    ``b""``: no nextUpdate) and the concatenated singleExtensions (``b""``: none)."""
-    return tlv(
-        0x30,
-        cert_id_der
-        + status_der
-        + this_update_der
-        + (tlv(0xA0, next_update_der) if next_update_der else b"")
-        + (tlv(0xA1, tlv(0x30, extensions)) if extensions else b""),
-    )
-
-
-def response_data_der(
-    responder_id_der: bytes, produced_at_der: bytes, responses: bytes, extensions: bytes = b""
-) -> bytes:
-    """The DER of a version-1 ResponseData (RFC 6960 4.2.1), the bytes a response signature
-    covers: the ResponderID TLV, producedAt's GeneralizedTime TLV, the concatenated
-    SingleResponses and the concatenated responseExtensions (``b""``: none)."""
-    return tlv(
-        0x30,
-        responder_id_der
-        + produced_at_der
-        + tlv(0x30, responses)
-        + (tlv(0xA1, tlv(0x30, extensions)) if extensions else b""),
-    )
-
-
-def certs_der(certs: Sequence[bytes]) -> bytes:
-    """The ``certs [0] EXPLICIT SEQUENCE OF Certificate OPTIONAL`` field of a BasicOCSPResponse
-    from the certificates' DER (``b""`` for none)."""
-    return tlv(0xA0, tlv(0x30, b"".join(certs))) if certs else b""
-
-
-def _basic_response_der(tbs: bytes, algorithm_der: bytes, signature: bytes, certs_field: bytes) -> Tuple[bytes, bytes]:
-    """(OCSPResponse DER, BasicOCSPResponse DER) around a signed ResponseData (RFC 6960 4.2.1);
-    ``certs_field`` is :func:`certs_der`'s encoding."""
-    basic = tlv(0x30, tbs + algorithm_der + tlv(0x03, b"\x00" + signature) + certs_field)
-    return tlv(0x30, b"\x0a\x01\x00" + tlv(0xA0, tlv(0x30, _BASIC_OID_TLV + tlv(0x04, basic)))), basic

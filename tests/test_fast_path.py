@@ -20,7 +20,8 @@ from test_asn1_roundtrip import mutations, ocsp_requests, ocsp_responses
 import ocspkit
 from ocspkit import OCSPError, UnsuccessfulResponse
 from ocspkit._der import to_der
-from ocspkit._fast import Slow, clear_cache, generalized_time, integer_der, tlv
+from ocspkit._fast import Slow, clear_cache
+from ocspkit._writers import generalized_time, integer_der, tlv
 from ocspkit.request import _load_request_general, _read_request
 from ocspkit.response import _load_response_general, _read_response
 from ocspkit.testing import TestPKI

@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Type, Union
 
 from .. import crypto, errors
-from .._fast import tlv as _tlv
 from .._util import to_utc
+from .._writers import tlv as _tlv
 from ..asn1 import OID
 from ..certid import CertID
 from ..enums import CertStatus, ResponseStatus, RevocationReason, response_status_str
