@@ -31,11 +31,9 @@ from .errors import OCSPError
 __all__ = [
     "ExtensionContext",
     "Slow",
-    "TreeView",
     "header",
     "integer",
     "time_value",
-    "tree_of",
     "validated",
 ]
 
@@ -135,34 +133,6 @@ def object_identifier_ok(d: bytes, s: int, e: int) -> bool:
             return False
         previous = d[i]
     return True
-
-
-class TreeView:
-    """Mixin for the read-only views: ``asn1`` is parsed from the bytes on first use.
-
-    Subclasses have ``_der`` (bytes as received) and ``_asn1`` slots and a ``_SPEC`` class.
-    """
-
-    __slots__ = ()
-    _SPEC: Any = None
-    _der: bytes
-    _asn1: Any
-
-    @property
-    def asn1(self) -> Any:
-        """The asn1crypto tree of this structure, parsed from the bytes as received."""
-        if self._asn1 is None:
-            self._asn1 = self._SPEC.load(self._der)
-        return self._asn1
-
-    def dump(self) -> bytes:
-        """The DER of this structure, exactly as received."""
-        return self._der
-
-
-def tree_of(value: Any, spec: Any) -> Any:
-    """``value`` as an asn1crypto value: parsed with ``spec`` when it is still DER bytes."""
-    return spec.load(value) if isinstance(value, bytes) else value
 
 
 # --- remembered validation of repeating sub-structures -------------------------------------

@@ -24,8 +24,9 @@ from ._der import (
     to_der,
     unused_bits,
 )
-from ._fast import ExtensionContext, Slow, TreeView, header, tree_of, validated
+from ._fast import ExtensionContext, Slow, header, validated
 from ._util import int_text
+from ._views import TreeView, tree_of
 from ._writers import tlv, wrapped_nonce
 from .certid import CertID, read_cert_id
 from .certinfo import cert_facts

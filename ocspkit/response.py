@@ -30,15 +30,14 @@ from ._der import (
 from ._fast import (
     ExtensionContext,
     Slow,
-    TreeView,
     check_day,
     header,
     time_value,
     to_datetime,
-    tree_of,
     validated,
 )
 from ._util import int_text, to_generalized_time, utc_from_asn1
+from ._views import TreeView, tree_of
 from ._writers import (
     basic_response_der,
     cert_status_der,
