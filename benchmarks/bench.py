@@ -391,7 +391,7 @@ def parse_response_cases(lib: SimpleNamespace, na: Dict[str, str]) -> List[Case]
     if not isinstance(der, str):
         impls = _parse_response_impls(lib, na, der)
         warm = impls["ocspkit"]
-        clear = lib.ocspkit._fast.clear_cache
+        clear = lib.ocspkit._readers.clear_cache
 
         def cold() -> Any:
             clear()

@@ -131,7 +131,7 @@ _MODULE_OF: Dict[str, str] = {name: module for module, names in _EXPORTS.items()
 # The submodules an eager ``import ocspkit`` used to bind as attributes (``ocspkit.lint.lint(...)``
 # after a bare ``import ocspkit``): still reachable that way, imported on first use.
 _SUBMODULES = frozenset((
-    *_EXPORTS, "asn1", "crypto", "_der", "_deps", "_fast", "_oscrypto_compat", "_util",
+    *_EXPORTS, "asn1", "crypto", "_der", "_deps", "_oscrypto_compat", "_readers", "_util", "_views", "_writers",
 ))
 
 if not TYPE_CHECKING:  # the type checker reads the imports above; at run time, PEP 562

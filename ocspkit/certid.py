@@ -11,13 +11,13 @@ from typing import Any, Dict, Optional, Tuple
 from asn1crypto import algos, core
 
 from . import asn1
-from ._fast import Slow, header, integer, integer_der, tlv
-from ._util import HASH_NAMES, hash_name
+from ._util import hash_name
+from ._writers import integer_der, tlv
 from .certinfo import cert_facts
 from .errors import OCSPTypeError, OCSPValueError
 from .oid import SUPPORTED_HASHES
 
-__all__ = ["ALGORITHM_DER", "DEFAULT_CERTID_HASH", "CertID", "read_cert_id"]
+__all__ = ["ALGORITHM_DER", "DEFAULT_CERTID_HASH", "CertID"]
 
 # SHA-1: what nearly every deployed responder expects and what RFC 5019 2.1.1 mandates for
 # lightweight responders; pass hash_algorithm="sha256" for responders that accept it.
@@ -45,7 +45,8 @@ class CertID:
 
     @classmethod
     def _make(cls, hash_algorithm: str, name_hash: bytes, key_hash: bytes, serial: int, der: bytes) -> CertID:
-        """A CertID from decoded fields and its DER (the fast reader and the builders)."""
+        """A CertID from decoded fields and its DER (the fast readers, :mod:`ocspkit._readers`,
+        and the builders)."""
         self = object.__new__(cls)
         self._hash = hash_algorithm
         self._name_hash = name_hash
@@ -207,25 +208,3 @@ def _asn1_hash_name(name: str) -> str:
     if normal not in SUPPORTED_HASHES:
         raise OCSPValueError(f"unsupported CertID hash {name!r}; use one of {', '.join(SUPPORTED_HASHES)}")
     return normal
-
-
-# The fast reader's table: AlgorithmIdentifier DER -> hash name, with and without NULL parameters.
-_HASH_BYALGORITHM_DER: Dict[bytes, str] = {}
-for _oid, _asn1_name in algos.DigestAlgorithmId._map.items():
-    if _asn1_name in HASH_NAMES:
-        _oid_tlv = core.ObjectIdentifier(_oid).dump()
-        _HASH_BYALGORITHM_DER[tlv(0x30, _oid_tlv + b"\x05\x00")] = HASH_NAMES[_asn1_name]
-        _HASH_BYALGORITHM_DER[tlv(0x30, _oid_tlv)] = HASH_NAMES[_asn1_name]
-
-
-def read_cert_id(d: bytes, p: int, end: int) -> Tuple[CertID, int]:
-    """The fast reader (see :mod:`ocspkit._fast`): the DER CertID at ``d[p]`` and its end."""
-    s, e = header(d, p, end, 0x30)
-    a = header(d, s, e, 0x30)[1]
-    name = _HASH_BYALGORITHM_DER[d[s:a]]
-    hs, he = header(d, a, e, 0x04)
-    ks, ke = header(d, he, e, 0x04)
-    ss, se = header(d, ke, e, 0x02)
-    if se != e:
-        raise Slow
-    return CertID._make(name, d[hs:he], d[ks:ke], integer(d, ss, se), d[p:e]), e

@@ -58,6 +58,7 @@ __all__ = [
     "signature_algorithm",
     "signature_key_algorithm",
     "signer",
+    "signing_algorithm",
     "verify_signature",
 ]
 
@@ -910,6 +911,26 @@ def signature_algorithm(key: PrivateKey | PublicKey, hash_algorithm: str = "sha2
     if hash_name not in _DSA_HASHES:
         raise UnsupportedError(f"DSA signatures with {hash_name} are not supported")
     return algos.SignedDigestAlgorithm({"algorithm": f"{hash_name}_dsa"})
+
+
+_ALGORITHMS: Dict[Tuple[int, str, bool], Tuple[Any, Any, bytes]] = {}
+_ALGORITHMS_LOCK = threading.Lock()
+
+
+def signing_algorithm(private_key: Any, hash_algorithm: str, pss: bool) -> Tuple[Any, bytes]:
+    """(SignedDigestAlgorithm, its DER) for signing with ``private_key``: the
+    :func:`signature_algorithm` the builders and the responder sign with, remembered per key
+    (a builder signing many messages with one key chooses and encodes it once)."""
+    cache_key = (id(private_key), hash_algorithm, pss)
+    found = _ALGORITHMS.get(cache_key)
+    if found is None or found[0] is not private_key:
+        algorithm = signature_algorithm(private_key, hash_algorithm, pss=pss)
+        found = (private_key, algorithm, bytes(algorithm.dump()))
+        with _ALGORITHMS_LOCK:
+            if len(_ALGORITHMS) >= 256:
+                _ALGORITHMS.clear()
+            _ALGORITHMS[cache_key] = found
+    return found[1], found[2]
 
 
 def _check_pss_parameters(parameters: Any, malformed: type[Exception]) -> Tuple[str, int]:

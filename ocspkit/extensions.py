@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from asn1crypto import core, x509
 
 from . import asn1 as _asn1
 from ._der import received
-from ._fast import extension_der
+from ._util import to_generalized_time
+from ._writers import extension_der, generalized_time
 from .asn1 import OID
 from .enums import NamedMember
 from .errors import OCSPTypeError, OCSPValueError, ParseError
@@ -420,3 +421,24 @@ def extension_entry(oid: Any, value: Any = None, critical: Optional[bool] = None
     if value is None:
         raise OCSPTypeError("with a dotted OID, give the extension's value too")
     return oid, extension_der(oid, value, bool(critical))
+
+
+def _as_triple(item: Any) -> Tuple[Any, Any, Optional[bool]]:
+    """An ``extensions=`` item as extension_entry's arguments."""
+    if isinstance(item, Extension):
+        return item, None, None
+    oid, value, critical = item
+    return oid, value, critical
+
+
+def single_extensions_der(extensions: Iterable[Any] = (), invalidity_date: Optional[_dt.datetime] = None) -> bytes:
+    """The concatenated singleExtensions of a SingleResponse: ``extensions`` (Extension objects
+    or ``(oid, value, critical)`` tuples), then invalidityDate (RFC 5280 5.3.2) when given.
+
+    The builders' and the responder's input made into DER with :func:`extension_entry` (so it
+    lives here, with the Extension views it accepts, rather than in :mod:`ocspkit._writers`).
+    """
+    exts = [extension_entry(*_as_triple(item))[1] for item in extensions]
+    if invalidity_date is not None:
+        exts.append(extension_entry(OID.INVALIDITY_DATE, generalized_time(to_generalized_time(invalidity_date)))[1])
+    return b"".join(exts)

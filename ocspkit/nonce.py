@@ -24,10 +24,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional, Tuple, Union
 
+from ._writers import wrapped_nonce
 from .enums import NonceCheck
 from .errors import NonceMismatch, OCSPTypeError, OCSPValueError
 from .extensions import NonceForm, read_nonce
-from .request import OCSPRequest, wrapped_nonce
+from .request import OCSPRequest
 from .response import BasicOCSPResponse, OCSPResponse
 
 __all__ = [

@@ -24,9 +24,11 @@ from ._der import (
     to_der,
     unused_bits,
 )
-from ._fast import ExtensionContext, Slow, TreeView, header, signing_algorithm, tlv, tree_of, validated
+from ._readers import RequestRecord, Slow, read_request
 from ._util import int_text
-from .certid import CertID, read_cert_id
+from ._views import TreeView, tree_of
+from ._writers import tlv, wrapped_nonce
+from .certid import CertID
 from .certinfo import cert_facts
 from .errors import OCSPTypeError, OCSPValueError, ParseError
 from .extensions import (
@@ -50,12 +52,13 @@ DEFAULT_NONCE_LENGTH = 32
 _REQUEST_EXTENSION_TYPES = (asn1.RequestExtension, asn1.SingleRequestExtension)
 
 
-class Request(TreeView):
+class Request(TreeView, RequestRecord):
     """One entry of requestList: a CertID and its singleRequestExtensions."""
 
     _SPEC = asn1.Request
 
-    __slots__ = ("_asn1", "_cert_id", "_der", "_ext")
+    __slots__ = ()  # those of RequestRecord, which the fast reader fills
+    _cert_id: CertID
 
     def __init__(self, der: bytes, cert_id: CertID, extensions: Any = None, tree: Any = None) -> None:
         self._der = der
@@ -225,6 +228,7 @@ class OCSPRequest(TreeView):
         :raises ocspkit.errors.SignatureError: the request is unsigned, or the signature does not
             verify with this key.
         """
+        # Imported here: ocspkit.crypto is loaded only when it is needed (test_lazy_import).
         from .crypto import verify_signature
         from .errors import SignatureError
 
@@ -254,55 +258,15 @@ class OCSPRequest(TreeView):
         return f"<OCSPRequest {len(self._requests)} request(s){signed}>"
 
 
-_REQUEST_CONTEXT = ExtensionContext(asn1.RequestExtension, asn1.RequestExtensionId)
-_SINGLE_REQUEST_CONTEXT = ExtensionContext(asn1.SingleRequestExtension, asn1.SingleRequestExtensionId)
+# The fast reader's way to make a CertID from the fields it read (the view's own constructor).
+_MAKE_CERT_ID = CertID._make
 
 
-def _read_request(d: bytes, allow_critical: bool) -> OCSPRequest:
-    """The fast reader (see :mod:`ocspkit._fast`): DER in the usual shapes, else Slow."""
-    end = len(d)
-    try:
-        s, e = header(d, 0, end, 0x30)
-        ts, te = header(d, s, e, 0x30)
-        if e != end:
-            raise Slow
-        p = ts
-        name = None
-        if d[p] == 0xA1:
-            ns, p = header(d, p, te, 0xA1)
-            name = d[ns:p]
-            validated(x509.GeneralName, name)
-        ls, le = header(d, p, te, 0x30)  # an explicit version [0] (DEFAULT v1) goes the general way
-        requests = []
-        while ls < le:
-            rs, re_ = header(d, ls, le, 0x30)
-            cert_id, q = read_cert_id(d, rs, re_)
-            extensions = None
-            if q < re_:
-                xs, q = header(d, q, re_, 0xA0)
-                _SINGLE_REQUEST_CONTEXT.read(d, xs, q, allow_critical)
-                extensions = d[xs:q]
-            if q != re_:
-                raise Slow
-            requests.append(Request(d[ls:re_], cert_id, extensions))
-            ls = re_
-        extensions = nonce = None
-        if le < te:
-            xs, xe = header(d, le, te, 0xA2)
-            if xe != te:
-                raise Slow
-            nonce = _REQUEST_CONTEXT.read(d, xs, xe, allow_critical)
-            extensions = d[xs:xe]
-        signature = None
-        if te < e:
-            ss, se = header(d, te, e, 0xA0)
-            if se != e or header(d, ss, se, 0x30)[1] != se:
-                raise Slow
-            signature = d[ss:se]
-            validated(asn1.Signature, signature)
-    except (Slow, IndexError, KeyError):
-        raise Slow from None
-    return OCSPRequest(d, tuple(requests), name, extensions, nonce, signature)
+def _read_request(der: bytes, allow_critical: bool) -> OCSPRequest:
+    """The fast path (:func:`ocspkit._readers.read_request`) as a view: DER in the usual shapes,
+    else :class:`~ocspkit._readers.Slow` (tests/test_fast_path.py holds it to the general path).
+    :func:`read_request_der` and the builders write it out, for one call less per request."""
+    return OCSPRequest(*read_request(der, allow_critical, _MAKE_CERT_ID, Request))
 
 
 def load_request(data: Any, *, strict: bool = False, allow_unknown_critical: bool = False) -> OCSPRequest:
@@ -322,7 +286,8 @@ def read_request_der(der: bytes, strict: bool = False, allow_unknown_critical: b
     """:func:`load_request` for DER ``bytes`` in hand (a responder's request body): the same
     checks and errors, without looking for PEM or a file name first."""
     try:
-        return _read_request(der, allow_unknown_critical)
+        # _read_request, written out: the responder's per-request path.
+        return OCSPRequest(*read_request(der, allow_unknown_critical, _MAKE_CERT_ID, Request))
     except Slow:
         return _load_request_general(der, strict, allow_unknown_critical)
 
@@ -342,11 +307,6 @@ def _load_request_general(der: bytes, strict: bool, allow_unknown_critical: bool
 class _Entry:
     cert_id: CertID
     extensions: bytes  # the DER of each singleRequestExtension, concatenated
-
-
-def wrapped_nonce(nonce: bytes) -> bytes:
-    """The extnValue of a nonce extension: DER OCTET STRING holding the nonce (RFC 6960 4.4.1)."""
-    return tlv(0x04, nonce)
 
 
 def nonce_value(nonce: Any) -> bytes:
@@ -516,7 +476,8 @@ class RequestBuilder:
         ``hash_algorithm`` defaults to SHA-256 (SHA-1 signatures are deprecated, RFC 9155 / 6960
         4.3); ``include_certs=False`` is OpenSSL's OCSP_NOCERTS.
         """
-        from .crypto import load_private_key, sign
+        # Imported here: ocspkit.crypto is loaded only when it is needed (test_lazy_import).
+        from .crypto import load_private_key, sign, signing_algorithm
 
         signer = cert_facts(cert)
         private_key = load_private_key(key, password)
@@ -535,7 +496,7 @@ class RequestBuilder:
 def _view(der: bytes) -> OCSPRequest:
     """The view of a request this module wrote."""
     try:
-        return _read_request(der, True)
+        return OCSPRequest(*read_request(der, True, _MAKE_CERT_ID, Request))  # _read_request, written out
     except Slow:  # shapes the fast reader leaves to the general path
         return _load_request_general(der, True, True)
 

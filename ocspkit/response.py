@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import re
 from os import PathLike
-from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Iterable, Optional, Tuple, Union
 
 from asn1crypto import algos, x509
 
@@ -27,27 +26,32 @@ from ._der import (
     to_der,
     unused_bits,
 )
-from ._fast import (
-    ExtensionContext,
-    Slow,
-    TreeView,
-    check_day,
-    generalized_time,
-    header,
-    oid_der,
-    signing_algorithm,
-    time_value,
-    tlv,
-    to_datetime,
-    tree_of,
-    validated,
-)
+from ._readers import BasicFields, SingleResponseRecord, Slow, read_basic, read_response, to_datetime
 from ._util import int_text, to_generalized_time, utc_from_asn1
-from .certid import ALGORITHM_DER, CertID, read_cert_id
+from ._views import TreeView, tree_of
+from ._writers import (
+    basic_response_der,
+    cert_status_der,
+    certs_der,
+    generalized_time,
+    responder_id_der,
+    response_data_der,
+    single_response_der,
+    tlv,
+    wrapped_nonce,
+)
+from .certid import CertID
 from .certinfo import cert_facts, name_text
 from .enums import CertStatus, ResponderIDType, ResponseStatus, RevocationReason
 from .errors import OCSPTypeError, OCSPValueError, ParseError, UnsuccessfulResponse
-from .extensions import Extension, Extensions, NonceForm, extension_entry, read_nonce, refuse_unknown_critical
+from .extensions import (
+    Extensions,
+    NonceForm,
+    extension_entry,
+    read_nonce,
+    refuse_unknown_critical,
+    single_extensions_der,
+)
 
 __all__ = [
     "BasicOCSPResponse",
@@ -152,12 +156,13 @@ def _time(value: Union[bytes, _dt.datetime, None]) -> Optional[_dt.datetime]:
     return to_datetime(value) if isinstance(value, bytes) else value
 
 
-class SingleResponse(TreeView):
+class SingleResponse(TreeView, SingleResponseRecord):
     """One SingleResponse: the status of one certificate (OCSP_single_get0_status)."""
 
     _SPEC = asn1.SingleResponse
 
-    __slots__ = ("_asn1", "_cert_id", "_der", "_ext", "_next", "_reason", "_revoked_at", "_status", "_this")
+    __slots__ = ()  # those of SingleResponseRecord, which the fast reader fills
+    _cert_id: CertID
 
     def __init__(
         self,
@@ -268,7 +273,7 @@ class BasicOCSPResponse(TreeView):
     def __init__(
         self,
         der: bytes,
-        responder_id: ResponderID,
+        responder_id: Union[ResponderID, Tuple[ResponderIDType, bytes, bytes]],
         produced_at: Union[bytes, _dt.datetime],
         responses: Tuple[SingleResponse, ...],
         extensions: Any,
@@ -281,7 +286,7 @@ class BasicOCSPResponse(TreeView):
     ) -> None:
         #: The BasicOCSPResponse bytes as received (the responseBytes OCTET STRING's value).
         self._der = der
-        self._responder_id = responder_id
+        self._responder_id = responder_id  # or the fast reader's (type, value, DER), made on first use
         self._produced_at = produced_at
         self._responses = responses
         self._ext = extensions  # None, the DER of the Extensions, or an asn1crypto value
@@ -328,7 +333,10 @@ class BasicOCSPResponse(TreeView):
     @property
     def responder_id(self) -> ResponderID:
         """responderID."""
-        return self._responder_id
+        found = self._responder_id
+        if isinstance(found, tuple):
+            found = self._responder_id = ResponderID(*found)
+        return found
 
     @property
     def produced_at(self) -> _dt.datetime:
@@ -388,6 +396,7 @@ class BasicOCSPResponse(TreeView):
         :raises ocspkit.errors.SignatureError: the signature does not verify with this key, or
             its BIT STRING declares unused bits.
         """
+        # Imported here: ocspkit.crypto is loaded only when it is needed (test_lazy_import).
         from .crypto import verify_signature
 
         check_whole_octets(self._signature_unused_bits, "response")
@@ -435,7 +444,7 @@ class OCSPResponse(TreeView):
         der: bytes,
         status: ResponseStatus,
         response_type: Optional[str],
-        basic: Union[BasicOCSPResponse, bytes, None],
+        basic: Union[BasicOCSPResponse, bytes, BasicFields[SingleResponse], None],
         deviations: Tuple[Deviation, ...] = (),
         tree: Any = None,
     ) -> None:
@@ -443,6 +452,7 @@ class OCSPResponse(TreeView):
         self._status = status
         self._response_type = response_type
         # RFC 6960 4.2.1: only a successful response carries a meaningful BasicOCSPResponse.
+        # Also the BasicOCSPResponse's DER or the fast reader's fields: made a view on first use.
         self._basic = basic
         self._asn1 = tree
         #: Where the encoding was BER but not DER (empty for DER input).
@@ -472,19 +482,23 @@ class OCSPResponse(TreeView):
     def basic(self) -> BasicOCSPResponse:
         """The BasicOCSPResponse; raises UnsuccessfulResponse when the status is not successful."""
         basic = self._basic
+        if isinstance(basic, BasicOCSPResponse):
+            return basic
         if basic is None:
             raise UnsuccessfulResponse(self._status)
-        if isinstance(basic, bytes):
+        if isinstance(basic, tuple):
+            # What the fast reader found (load_response): the view is made on first use.
+            read = BasicOCSPResponse(*basic)
+        else:
             # A response this process built and signed: its BasicOCSPResponse is read on first use.
             try:
-                read = _read_basic(basic, True)
+                read = BasicOCSPResponse(*read_basic(basic, True, _MAKE_CERT_ID, SingleResponse))
             except (Slow, IndexError, KeyError):
                 general = _load_response_general(self._der, True, True)._basic
                 assert isinstance(general, BasicOCSPResponse)  # the builder's status is successful
                 read = general
-            self._basic = read
-            return read
-        return basic
+        self._basic = read
+        return read
 
     # Shortcuts to the basic response, for the common case.
 
@@ -530,225 +544,15 @@ class OCSPResponse(TreeView):
 
 # --- reading -------------------------------------------------------------------------------
 
-_STATUS_BY_VALUE = {int(s): s for s in ResponseStatus}
-_REASON_BY_VALUE = {int(r): r for r in RevocationReason}
-_BASIC_OID_TLV = oid_der(asn1.OID.BASIC)
-_SINGLE_CONTEXT = ExtensionContext(asn1.SingleResponseExtension, asn1.SingleResponseExtensionId)
-_RESPONSE_CONTEXT = ExtensionContext(asn1.ResponseDataExtension, asn1.ResponseDataExtensionId)
-
-
-_T = rb"((?!0000)\d{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\dZ)"
-# The usual SingleResponse, up to the serial's length: short lengths, a SHA-1 or SHA-256 CertID
-# with NULL parameters. Groups: SingleResponse length (short, long), CertID length, SHA-1 name
-# hash, key hash, SHA-256 name hash, key hash, serial length.
-_SINGLE_HEAD = re.compile(
-    rb"\x30(?:([\x00-\x7f])|\x81([\x80-\xff]))\x30([\x00-\x7f])"
-    rb"(?:" + re.escape(ALGORITHM_DER["sha1"]) + rb"\x04\x14(.{20})\x04\x14(.{20})"
-    rb"|" + re.escape(ALGORITHM_DER["sha256"]) + rb"\x04\x20(.{32})\x04\x20(.{32}))"
-    rb"\x02([\x01-\x7f])",
-    re.S,
-)
-# What follows the serial: certStatus, thisUpdate, nextUpdate. Groups: unknown, RevokedInfo
-# length, revocationTime, reason, thisUpdate, nextUpdate.
-_SINGLE_TAIL = re.compile(
-    rb"(?:\x80\x00|(\x82\x00)|\xa1([\x11\x16])\x18\x0f" + _T + rb"(?:\xa0\x03\x0a\x01([\x00-\x06\x08-\x0a]))?)"
-    rb"\x18\x0f" + _T + rb"(?:\xa0\x11\x18\x0f" + _T + rb")?",
-    re.S,
-)
-_GOOD, _REVOKED, _UNKNOWN = CertStatus.GOOD, CertStatus.REVOKED, CertStatus.UNKNOWN
-
-
-def _read_singles(d: bytes, p: int, end: int, allow_critical: bool) -> Tuple[SingleResponse, ...]:
-    """The SingleResponses in ``d[p:end]``: the usual shape by two regular expressions, any
-    other by :func:`_read_single`."""
-    singles: List[SingleResponse] = []
-    append = singles.append
-    head_match, tail_match = _SINGLE_HEAD.match, _SINGLE_TAIL.match
-    new, make_cert_id = SingleResponse.__new__, CertID._make
-    while p < end:
-        m = head_match(d, p)
-        if m is not None:
-            short, long_, cid_len, h1, k1, h2, k2, serial_len = m.groups()
-            if short is not None:
-                single_end = p + 2 + short[0]
-                cid_start = p + 2
-            else:
-                single_end = p + 3 + long_[0]
-                cid_start = p + 3
-            serial_start = m.end()
-            cid_end = serial_start + serial_len[0]
-            t = tail_match(d, cid_end)
-            if (
-                t is not None
-                and t.end() == single_end <= end
-                and cid_start + 2 + cid_len[0] == cid_end
-                and (serial_len[0] == 1 or d[serial_start] != (0 if d[serial_start + 1] < 0x80 else 0xFF))
-            ):
-                unknown, revoked_len, revoked_at, reason, this_update, next_update = t.groups()
-                if revoked_len is not None:
-                    if (revoked_len[0] == 0x16) != (reason is not None):
-                        raise Slow
-                    status = _REVOKED
-                    if revoked_at[6:8] > b"28":
-                        check_day(revoked_at)
-                else:
-                    status = _UNKNOWN if unknown is not None else _GOOD
-                if this_update[6:8] > b"28":
-                    check_day(this_update)
-                if next_update is not None and next_update[6:8] > b"28":
-                    check_day(next_update)
-                cert_id = make_cert_id(
-                    "sha1" if h1 is not None else "sha256",
-                    h1 if h1 is not None else h2,
-                    k1 if k1 is not None else k2,
-                    int.from_bytes(d[serial_start:cid_end], "big", signed=True),
-                    d[cid_start:cid_end],
-                )
-                single = new(SingleResponse)
-                single._der = d[p:single_end]
-                single._cert_id = cert_id
-                single._status = status
-                single._this = this_update
-                single._next = next_update
-                single._revoked_at = revoked_at
-                single._reason = None if reason is None else _REASON_BY_VALUE[reason[0]]
-                single._ext = single._asn1 = None
-                append(single)
-                p = single_end
-                continue
-        single, p = _read_single(d, p, end, allow_critical)
-        append(single)
-    return tuple(singles)
-
-
-def _read_single(d: bytes, p: int, end: int, allow_critical: bool) -> Tuple[SingleResponse, int]:
-    s, e = header(d, p, end, 0x30)
-    cert_id, q = read_cert_id(d, s, e)
-    tag = d[q]
-    revoked_at: Optional[bytes] = None
-    reason = None
-    if tag == 0x80:  # good [0] IMPLICIT NULL
-        if d[q + 1]:
-            raise Slow
-        status = CertStatus.GOOD
-        q += 2
-    elif tag == 0xA1:  # revoked [1] IMPLICIT RevokedInfo
-        rs, re_ = header(d, q, e, 0xA1)
-        revoked_at, r = time_value(d, rs, re_)
-        if r < re_:
-            ws, we = header(d, r, re_, 0xA0)
-            if we != re_ or we - ws != 3 or d[ws] != 0x0A or d[ws + 1] != 1:
-                raise Slow
-            reason = _REASON_BY_VALUE[d[ws + 2]]
-        status = CertStatus.REVOKED
-        q = re_
-    elif tag == 0x82:  # unknown [2] IMPLICIT UnknownInfo
-        if d[q + 1]:
-            raise Slow
-        status = CertStatus.UNKNOWN
-        q += 2
-    else:
-        raise Slow
-    this_update, q = time_value(d, q, e)
-    next_update = extensions = None
-    if q < e and d[q] == 0xA0:
-        ns, q = header(d, q, e, 0xA0)
-        next_update, ne = time_value(d, ns, q)
-        if ne != q:
-            raise Slow
-    if q < e:
-        xs, q = header(d, q, e, 0xA1)
-        _SINGLE_CONTEXT.read(d, xs, q, allow_critical)
-        extensions = d[xs:q]
-    if q != e:
-        raise Slow
-    single = SingleResponse(d[p:e], cert_id, status, this_update, next_update, revoked_at, reason, extensions)
-    return single, e
-
-
-def _read_basic(d: bytes, allow_critical: bool) -> BasicOCSPResponse:
-    end = len(d)
-    bs, be = header(d, 0, end, 0x30)
-    if be != end:
-        raise Slow
-    ts, te = header(d, bs, be, 0x30)
-    tag = d[ts]
-    if tag == 0xA1:
-        ns, ne = header(d, ts, te, 0xA1)
-        if header(d, ns, ne, 0x30)[1] != ne:
-            raise Slow
-        name = d[ns:ne]
-        validated(x509.Name, name)
-        responder_id = ResponderID(ResponderIDType.BY_NAME, name, d[ts:ne])
-    elif tag == 0xA2:
-        ns, ne = header(d, ts, te, 0xA2)
-        ks, ke = header(d, ns, ne, 0x04)
-        if ke != ne:
-            raise Slow
-        responder_id = ResponderID(ResponderIDType.BY_KEY, d[ks:ke], d[ts:ne])
-    else:
-        raise Slow  # an explicit version (DEFAULT v1 must be absent in DER), or garbage
-    produced_at, p = time_value(d, ne, te)
-    rs, re_ = header(d, p, te, 0x30)
-    singles = _read_singles(d, rs, re_, allow_critical)
-    extensions = nonce = None
-    if re_ < te:
-        xs, xe = header(d, re_, te, 0xA1)
-        if xe != te:
-            raise Slow
-        nonce = _RESPONSE_CONTEXT.read(d, xs, xe, allow_critical)
-        extensions = d[xs:xe]
-    ae = header(d, te, be, 0x30)[1]
-    signature_algorithm = d[te:ae]
-    validated(algos.SignedDigestAlgorithm, signature_algorithm)
-    ss, se = header(d, ae, be, 0x03)
-    if se == ss or d[ss]:
-        raise Slow
-    certs: Tuple[bytes, ...] = ()
-    if se < be:
-        cs, ce = header(d, se, be, 0xA0)
-        ls, le = header(d, cs, ce, 0x30)
-        if ce != be or le != ce:
-            raise Slow
-        found = []
-        while ls < le:
-            e = header(d, ls, le, 0x30)[1]
-            cert = d[ls:e]
-            validated(x509.Certificate, cert)
-            found.append(cert)
-            ls = e
-        certs = tuple(found)
-    return BasicOCSPResponse(
-        d, responder_id, produced_at, singles, extensions, nonce, signature_algorithm, d[ss + 1 : se], certs
-    )
+# The fast reader's way to make a CertID from the fields it read (the view's own constructor).
+_MAKE_CERT_ID = CertID._make
 
 
 def _read_response(der: bytes, allow_critical: bool) -> OCSPResponse:
-    """The fast reader (see :mod:`ocspkit._fast`): DER in the usual shapes, else Slow."""
-    end = len(der)
-    try:
-        s, e = header(der, 0, end, 0x30)
-        if e != end or der[s] != 0x0A or der[s + 1] != 1:
-            raise Slow
-        status = _STATUS_BY_VALUE[der[s + 2]]
-        p = s + 3
-        if p == e:
-            if status is ResponseStatus.SUCCESSFUL:
-                raise Slow
-            return OCSPResponse(der, status, None, None)
-        if status is not ResponseStatus.SUCCESSFUL:
-            raise Slow
-        s1, e1 = header(der, p, e, 0xA0)
-        s2, e2 = header(der, s1, e1, 0x30)
-        if e1 != e or e2 != e1 or not der.startswith(_BASIC_OID_TLV, s2):
-            raise Slow
-        s3, e3 = header(der, s2 + len(_BASIC_OID_TLV), e2, 0x04)
-        if e3 != e2:
-            raise Slow
-        basic = _read_basic(der[s3:e3], allow_critical)
-    except (Slow, IndexError, KeyError):
-        raise Slow from None
-    return OCSPResponse(der, status, asn1.OID.BASIC, basic)
+    """The fast path (:func:`ocspkit._readers.read_response`) as a view: DER in the usual
+    shapes, else :class:`~ocspkit._readers.Slow` (tests/test_fast_path.py holds it to the
+    general path). :func:`load_response` writes it out, for one call less per response."""
+    return OCSPResponse(*read_response(der, allow_critical, _MAKE_CERT_ID, SingleResponse))
 
 
 def load_response(
@@ -770,7 +574,8 @@ def load_response(
     """
     der = to_der(data, (PEM_LABEL,), "OCSP response")
     try:
-        return _read_response(der, allow_unknown_critical)
+        # _read_response, written out.
+        return OCSPResponse(*read_response(der, allow_unknown_critical, _MAKE_CERT_ID, SingleResponse))
     except Slow:
         return _load_response_general(der, strict, allow_unknown_critical)
 
@@ -874,8 +679,6 @@ class ResponseBuilder:
         objects (:func:`~ocspkit.extensions.crl_id`, :func:`~ocspkit.extensions.archive_cutoff`,
         :func:`~ocspkit.extensions.certificate_issuer`, ...) or ``(oid, value, critical)`` tuples.
         """
-        from .certid import CertID
-
         if not isinstance(cert_id, CertID):
             raise OCSPTypeError(f"cert_id must be an ocspkit.CertID, got {type(cert_id).__name__}")
         status = CertStatus[status.upper()] if isinstance(status, str) else CertStatus(status)
@@ -902,7 +705,7 @@ class ResponseBuilder:
         whose nonce extension value is echoed exactly as received, wrapped or raw (OpenSSL's
         clients compare the two values octet for octet). A request without a nonce adds nothing.
         """
-        from .request import OCSPRequest, nonce_value, wrapped_nonce
+        from .request import OCSPRequest, nonce_value
 
         if isinstance(nonce, OCSPRequest):
             extension = nonce.extensions.get(asn1.OID.NONCE)
@@ -938,6 +741,7 @@ class ResponseBuilder:
     def with_certificates(self, certs: Iterable[Any]) -> ResponseBuilder:
         """The certificates to include (a chain, or ``()`` for none: OCSP_NOCERTS). By default
         the signer's certificate alone is included."""
+        # Imported here: ocspkit.crypto is loaded only when it is needed (test_lazy_import).
         from .crypto import load_certificate
 
         return self._replace(certs=tuple(received(load_certificate(c)) for c in certs))
@@ -957,7 +761,8 @@ class ResponseBuilder:
         ``now`` (default: the current time) gives producedAt and the thisUpdate of entries that
         have none. SHA-256 by default: SHA-1 signatures are deprecated (RFC 9155).
         """
-        from .crypto import load_private_key, sign
+        # Imported here: ocspkit.crypto is loaded only when it is needed (test_lazy_import).
+        from .crypto import load_private_key, sign, signing_algorithm
 
         if not self._singles:
             raise OCSPValueError("a response needs at least one SingleResponse (add_response)")
@@ -975,16 +780,8 @@ class ResponseBuilder:
         )
         algorithm, algorithm_der = signing_algorithm(private_key, hash_algorithm, pss)
         certs = (signer.der,) if self._certs is None else self._certs
-        der, basic = _basic_response_der(tbs, algorithm_der, sign(private_key, tbs, algorithm), certs_der(certs))
+        der, basic = basic_response_der(tbs, algorithm_der, sign(private_key, tbs, algorithm), certs_der(certs))
         return OCSPResponse(der, ResponseStatus.SUCCESSFUL, asn1.OID.BASIC, basic)
-
-
-def _as_triple(item: Any) -> Tuple[Any, Any, Optional[bool]]:
-    """An ``extensions=`` item as extension_entry's arguments."""
-    if isinstance(item, Extension):
-        return item, None, None
-    oid, value, critical = item
-    return oid, value, critical
 
 
 def _single_der(single: _Single, moment_der: bytes) -> bytes:
@@ -1000,79 +797,3 @@ def _single_der(single: _Single, moment_der: bytes) -> bytes:
         b"" if single.next_update is None else generalized_time(single.next_update),
         single.extensions,
     )
-
-
-def responder_id_der(signer: Any, by: str) -> bytes:
-    """The DER of a ResponderID (RFC 6960 4.2.1) for the signer whose :func:`cert_facts` are
-    ``signer``: ``by`` ``"key"`` is byKey [2] (SHA-1 of its public key), else byName [1]."""
-    if by == "key":
-        return tlv(0xA2, tlv(0x04, signer.key_sha1))
-    return tlv(0xA1, signer.subject_der)
-
-
-def single_extensions_der(extensions: Iterable[Any] = (), invalidity_date: Optional[_dt.datetime] = None) -> bytes:
-    """The concatenated singleExtensions of a SingleResponse: ``extensions`` (Extension objects
-    or ``(oid, value, critical)`` tuples), then invalidityDate (RFC 5280 5.3.2) when given."""
-    exts = [extension_entry(*_as_triple(item))[1] for item in extensions]
-    if invalidity_date is not None:
-        exts.append(
-            extension_entry(asn1.OID.INVALIDITY_DATE, generalized_time(to_generalized_time(invalidity_date)))[1]
-        )
-    return b"".join(exts)
-
-
-def cert_status_der(status: CertStatus, revocation_time_der: bytes = b"", reason: Optional[int] = None) -> bytes:
-    """The DER of a CertStatus (RFC 6960 4.2.1); for revoked, ``revocation_time_der`` is the
-    GeneralizedTime TLV of revocationTime and ``reason`` the optional CRLReason."""
-    if status is CertStatus.GOOD:
-        return b"\x80\x00"  # good [0] IMPLICIT NULL
-    if status is CertStatus.UNKNOWN:
-        return b"\x82\x00"  # unknown [2] IMPLICIT UnknownInfo (NULL)
-    info = revocation_time_der
-    if reason is not None:
-        info += tlv(0xA0, bytes((0x0A, 1, int(reason))))
-    return tlv(0xA1, info)  # revoked [1] IMPLICIT RevokedInfo
-
-
-def single_response_der(
-    cert_id_der: bytes, status_der: bytes, this_update_der: bytes, next_update_der: bytes = b"", extensions: bytes = b""
-) -> bytes:
-    """The DER of one SingleResponse (RFC 6960 4.2.1) from the DER of its parts: the CertID, the
-    CertStatus (:func:`cert_status_der`), thisUpdate and nextUpdate (GeneralizedTime TLVs;
-    ``b""``: no nextUpdate) and the concatenated singleExtensions (``b""``: none)."""
-    return tlv(
-        0x30,
-        cert_id_der
-        + status_der
-        + this_update_der
-        + (tlv(0xA0, next_update_der) if next_update_der else b"")
-        + (tlv(0xA1, tlv(0x30, extensions)) if extensions else b""),
-    )
-
-
-def response_data_der(
-    responder_id_der: bytes, produced_at_der: bytes, responses: bytes, extensions: bytes = b""
-) -> bytes:
-    """The DER of a version-1 ResponseData (RFC 6960 4.2.1), the bytes a response signature
-    covers: the ResponderID TLV, producedAt's GeneralizedTime TLV, the concatenated
-    SingleResponses and the concatenated responseExtensions (``b""``: none)."""
-    return tlv(
-        0x30,
-        responder_id_der
-        + produced_at_der
-        + tlv(0x30, responses)
-        + (tlv(0xA1, tlv(0x30, extensions)) if extensions else b""),
-    )
-
-
-def certs_der(certs: Sequence[bytes]) -> bytes:
-    """The ``certs [0] EXPLICIT SEQUENCE OF Certificate OPTIONAL`` field of a BasicOCSPResponse
-    from the certificates' DER (``b""`` for none)."""
-    return tlv(0xA0, tlv(0x30, b"".join(certs))) if certs else b""
-
-
-def _basic_response_der(tbs: bytes, algorithm_der: bytes, signature: bytes, certs_field: bytes) -> Tuple[bytes, bytes]:
-    """(OCSPResponse DER, BasicOCSPResponse DER) around a signed ResponseData (RFC 6960 4.2.1);
-    ``certs_field`` is :func:`certs_der`'s encoding."""
-    basic = tlv(0x30, tbs + algorithm_der + tlv(0x03, b"\x00" + signature) + certs_field)
-    return tlv(0x30, b"\x0a\x01\x00" + tlv(0xA0, tlv(0x30, _BASIC_OID_TLV + tlv(0x04, basic)))), basic

@@ -1,4 +1,4 @@
-"""The fast readers (ocspkit._fast and the _read_* functions) against the general path.
+"""The fast readers (ocspkit._readers, as views by the _read_* functions) against the general path.
 
 load_request / load_response first try readers written for DER in the usual shapes and fall
 back to asn1crypto + the validating walk for anything else. These tests hold the two to the
@@ -20,7 +20,8 @@ from test_asn1_roundtrip import mutations, ocsp_requests, ocsp_responses
 import ocspkit
 from ocspkit import OCSPError, UnsuccessfulResponse
 from ocspkit._der import to_der
-from ocspkit._fast import Slow, clear_cache, generalized_time, integer_der, tlv
+from ocspkit._readers import Slow, clear_cache
+from ocspkit._writers import generalized_time, integer_der, tlv
 from ocspkit.request import _load_request_general, _read_request
 from ocspkit.response import _load_response_general, _read_response
 from ocspkit.testing import TestPKI

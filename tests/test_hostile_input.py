@@ -30,7 +30,7 @@ import ocspkit
 import ocspkit.text
 from ocspkit import cli, crypto, lint
 from ocspkit._der import first_child, tlv_end
-from ocspkit._fast import tlv as _tlv
+from ocspkit._writers import tlv as _tlv
 from ocspkit.certid import CertID
 from ocspkit.errors import ChainError, OCSPError, ParseError
 from ocspkit.request import RequestBuilder

@@ -22,7 +22,7 @@ import ocspkit
 import ocspkit._der
 from ocspkit import crypto, lint
 from ocspkit._der import Deviation
-from ocspkit._fast import tlv
+from ocspkit._writers import tlv
 from ocspkit.asn1 import OID
 from ocspkit.extensions import acceptable_responses, certificate_issuer, crl_id, service_locator
 from ocspkit.lint import PROFILES, RULES, Finding, Severity

@@ -26,6 +26,7 @@ import pytest
 from conftest import MANIFEST, libcrypto_cdll, read_vector
 
 import ocspkit
+from ocspkit._writers import wrapped_nonce
 from ocspkit.asn1 import OID
 from ocspkit.enums import NonceCheck
 from ocspkit.errors import NonceMismatch, OCSPTypeError, UnsuccessfulResponse, VerificationError
@@ -40,7 +41,7 @@ from ocspkit.nonce import (
     nonce_length_ok,
     require_nonce,
 )
-from ocspkit.request import OCSPRequest, RequestBuilder, wrapped_nonce
+from ocspkit.request import OCSPRequest, RequestBuilder
 from ocspkit.response import OCSPResponse, ResponseBuilder, unsuccessful_response
 from ocspkit.testing import CertifiedKey, TestPKI
 

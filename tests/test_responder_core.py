@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 import ocspkit
-from ocspkit._fast import oid_der
+from ocspkit._writers import oid_der
 from ocspkit.enums import CertStatus, ResponseStatus, RevocationReason
 from ocspkit.errors import OCSPTypeError, OCSPValueError, StoreError
 from ocspkit.request import RequestBuilder

@@ -47,8 +47,9 @@ from ocspkit import (
     verify_request,
     verify_response,
 )
-from ocspkit._fast import generalized_time, signing_algorithm, tlv
+from ocspkit._writers import generalized_time, tlv
 from ocspkit.asn1 import OID
+from ocspkit.crypto import signing_algorithm
 from ocspkit.errors import (
     CertIDMismatch,
     ChainError,

@@ -33,24 +33,26 @@ import urllib.parse
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .. import asn1, crypto
-from .._fast import extension_der, generalized_time, oid_der, signing_algorithm
 from .._util import to_generalized_time
+from .._writers import (
+    basic_response_der,
+    cert_status_der,
+    certs_der,
+    extension_der,
+    generalized_time,
+    oid_der,
+    responder_id_der,
+    response_data_der,
+    single_response_der,
+)
 from ..certid import CertID
 from ..certinfo import cert_facts
 from ..enums import CertStatus, ResponseStatus, RevocationReason
 from ..errors import OCSPError, OCSPTypeError, OCSPValueError, StoreError, VerificationError
+from ..extensions import single_extensions_der
 from ..oid import SUPPORTED_HASHES, CRLEntryExtensionOID
 from ..request import OCSPRequest, read_request_der
-from ..response import (
-    _basic_response_der,
-    cert_status_der,
-    certs_der,
-    responder_id_der,
-    response_data_der,
-    single_extensions_der,
-    single_response_der,
-    unsuccessful_response,
-)
+from ..response import unsuccessful_response
 from .metrics import Metrics
 from .reply import Answer, Reply
 from .store import CertificateRecord, RecordState, StatusStore
@@ -151,7 +153,7 @@ class _Signer:
         # What every response of this signer repeats, encoded once (RFC 6960 4.2.1): the
         # ResponderID, the signature AlgorithmIdentifier, and the key checked once for signing.
         self.responder_id_der = responder_id_der(cert_facts(self.cert), issuer.responder_id)
-        algorithm, self.algorithm_der = signing_algorithm(self.key, issuer.hash_algorithm, issuer.pss)
+        algorithm, self.algorithm_der = crypto.signing_algorithm(self.key, issuer.hash_algorithm, issuer.pss)
         self.sign_tbs = crypto.signer(self.key, algorithm)
 
 
@@ -460,7 +462,7 @@ class Responder:
         if extended_revoke:
             extensions += _EXTENDED_REVOKE_DER  # RFC 6960 4.4.8
         tbs = response_data_der(signer.responder_id_der, now_der, b"".join(singles), extensions)
-        der, _ = _basic_response_der(tbs, signer.algorithm_der, signer.sign_tbs(tbs), signer.certs_field)
+        der, _ = basic_response_der(tbs, signer.algorithm_der, signer.sign_tbs(tbs), signer.certs_field)
         self.metrics.signed += 1
         return Answer(
             der, ResponseStatus.SUCCESSFUL, tuple(statuses), now, now, next_update,

@@ -37,9 +37,8 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Type, Union
 
 from .. import crypto, errors
-from .._fast import signing_algorithm
-from .._fast import tlv as _tlv
 from .._util import to_utc
+from .._writers import tlv as _tlv
 from ..asn1 import OID
 from ..certid import CertID
 from ..enums import CertStatus, ResponseStatus, RevocationReason, response_status_str
@@ -472,7 +471,7 @@ def _assemble(plan: _Plan) -> bytes:
         + extensions,
     )
     key = plan.signer.private_key
-    algorithm, algorithm_der = signing_algorithm(key, plan.hash_algorithm, False)
+    algorithm, algorithm_der = crypto.signing_algorithm(key, plan.hash_algorithm, False)
     signature = crypto.sign(key, tbs, algorithm)
     if plan.bad_signature:
         signature = signature[:-1] + bytes((signature[-1] ^ 0x01,))
