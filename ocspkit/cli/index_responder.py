@@ -34,7 +34,7 @@ from ._common import (
 
 if TYPE_CHECKING:
     from ..crypto import PrivateKey
-    from .engine import Ocsp
+    from .state import OcspOptions as Ocsp
 
 __all__ = ["load_index", "load_responder", "make_response", "presign_responses", "run_server", "serve_index"]
 

@@ -12,7 +12,7 @@ from ..validity import check_validity
 from ._common import PROG, one_line
 
 if TYPE_CHECKING:
-    from .engine import Ocsp
+    from .state import OcspOptions as Ocsp
 
 __all__ = ["print_summary", "time_text"]
 

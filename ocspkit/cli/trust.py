@@ -13,7 +13,7 @@ from ._common import fail
 
 if TYPE_CHECKING:
     from ..verify import TrustedCertificate
-    from .engine import Ocsp
+    from .state import OcspOptions as Ocsp
 
 __all__ = ["trust_store", "verify_basic"]
 
