@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pytest
-from _interop_helpers import OpenSSLResponder, index_line, run
+from _interop_helpers import index_line
+from _openssl_cli import OpenSSLResponder, run
 from conftest import libcrypto_cdll, manifest_entries, vectors_dir
 
 import ocspkit

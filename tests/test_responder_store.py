@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pytest
-from _interop_helpers import run
+from _openssl_cli import run
 from asn1crypto import core
 from conftest import examples
 from hypothesis import HealthCheck, given, settings

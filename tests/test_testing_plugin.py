@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator, List, Tuple
 
 import pytest
+from _openssl_cli import run
 
 import ocspkit
 from ocspkit import CertStatus, RevocationReason
@@ -219,7 +220,7 @@ def openssl_url(openssl_bin: str, pki: TestPKI, url: str, cert: Path, *extra: st
         openssl_bin, "ocsp", "-url", url, "-CAfile", str(pki.trust_file), "-no-CApath", "-no-CAstore",
         "-verify_other", str(pki.issuer_file), "-issuer", str(pki.issuer_file), "-cert", str(cert), *extra,
     ]
-    result = subprocess.run(args, capture_output=True, text=True, timeout=30, check=False)
+    result = run(args)
     status = re.search(rf"^{re.escape(str(cert))}: (.*)$", result.stdout, re.M)
     return result.returncode, result.stdout + result.stderr, status.group(1) if status else ""
 
@@ -267,7 +268,7 @@ def test_openssl_with_sha256_certids(responder: InProcessResponder, pki: TestPKI
         args = [openssl_bin, "ocsp", "-url", responder.url, "-CAfile", str(pki.trust_file), "-no-CApath",
                 "-no-CAstore", "-verify_other", str(pki.issuer_file), "-issuer", str(pki.issuer_file), "-sha256",
                 "-cert", str(cert)]
-        result = subprocess.run(args, capture_output=True, text=True, timeout=30, check=False)
+        result = run(args)
     assert result.returncode == 0, result.stderr
     assert ": good" in result.stdout
     assert responder.requests[-1].cert_ids[0].hash_algorithm == "sha256"
