@@ -92,8 +92,8 @@ def test_a_missing_requirement_is_named(environment: Callable[[Requirements], Pa
 
 
 # Example projects: a directory with its own pytest.ini is a test suite of someone else's,
-# written with ocspkit's pytest plugin; it runs in its own directory (its own rootdir, so
-# ocspkit's addopts, which turn the plugin off for this suite, do not apply), in an environment
+# written with ocspkit's pytest plugin, which it opts in to in its pytest.ini; it runs in its own
+# directory (its own rootdir, so ocspkit's addopts do not apply), in an environment
 # made from its requirements.txt, and must pass.
 PROJECTS = sorted(p.parent for p in (ROOT / "examples").glob("*/pytest.ini"))
 

@@ -1,8 +1,9 @@
-"""The pytest plugin (entry point pytest11 ``ocspkit``) in separate test projects made by pytester,
+"""The pytest plugin (``ocspkit.testing.plugin``) in separate test projects made by pytester,
 and the in-process responder it serves, judged by ``openssl ocsp -url``.
 
-ocspkit's own suite runs with ``-p no:ocspkit`` (pyproject.toml): the projects here load the
-plugin the way any project does, from the installed entry point.
+The plugin is opt-in: installing ocspkit registers no ``pytest11`` entry point, so a project that
+does not ask for it (ocspkit's own suite among them) never loads it. The projects here opt in the
+ways docs/testing.md gives, and one that does not is shown to have no fixtures.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from ocspkit.request import RequestBuilder
 from ocspkit.testing import InProcessResponder, TestPKI
 
 pytest_plugins = ["pytester"]
+
+PLUGIN = "ocspkit.testing.plugin"
+OPT_IN = ("-p", PLUGIN)  # on the command line
 
 # A test project of someone else's: it uses the fixtures, nothing of ocspkit's suite.
 PROJECT_TESTS = '''
@@ -108,31 +112,59 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
 
 
 def test_the_fixtures_in_a_separate_project(project: pytest.Pytester) -> None:
-    """A fresh interpreter: the plugin comes from the installed entry point, nothing else."""
-    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error")
+    """A fresh interpreter: the plugin comes from the command line's -p, nothing else."""
+    result = project.runpytest_subprocess(*OPT_IN, "-p", "no:cacheprovider", "-W", "error")
     result.assert_outcomes(passed=12)
 
 
 def test_the_fixtures_in_process(project: pytest.Pytester) -> None:
-    result = project.runpytest("-p", "no:cacheprovider", "-W", "error")
+    result = project.runpytest(*OPT_IN, "-p", "no:cacheprovider", "-W", "error")
     result.assert_outcomes(passed=12)
 
 
 def test_the_fixtures_are_listed(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_x="def test_x(): pass")
-    result = pytester.runpytest("--fixtures", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--fixtures", *OPT_IN, "-p", "no:cacheprovider")
     for name in ("ocsp_pki", "ocsp_leaf", "ocsp_scenario", "ocsp_responder"):
         result.stdout.fnmatch_lines([f"{name}*"])
     result.stdout.fnmatch_lines(["*test PKI for the whole session*"])
-    help_text = pytester.runpytest("--help").stdout.str()
+    help_text = pytester.runpytest(*OPT_IN, "--help").stdout.str()
     assert "--ocsp-key-algorithm" in help_text
 
 
-def test_the_plugin_can_be_turned_off(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_x="def test_x(ocsp_pki): pass")
-    result = pytester.runpytest("-p", "no:ocspkit", "-p", "no:cacheprovider")
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*fixture 'ocsp_pki' not found*"])
+def test_installing_ocspkit_loads_no_plugin() -> None:
+    """No pytest11 entry point: pytest loads nothing of ocspkit's into a suite that did not ask."""
+    from importlib.metadata import distribution
+
+    assert [e for e in distribution("ocspkit").entry_points if e.group == "pytest11"] == []
+
+
+USES_A_FIXTURE = """
+def test_x(ocsp_pki, ocsp_scenario):
+    assert ocsp_scenario("good").check_status().good
+"""
+
+
+@pytest.mark.parametrize("form", ["none", "command-line", "pytest.ini", "pyproject.toml", "conftest.py"])
+def test_a_project_opts_in(pytester: pytest.Pytester, form: str) -> None:
+    """A project's tests in a fresh interpreter: without opting in, a plugin fixture is not found;
+    each form docs/testing.md gives loads the plugin."""
+    pytester.makepyfile(test_x=USES_A_FIXTURE)
+    args = ["-p", "no:cacheprovider", "-W", "error"]
+    if form == "command-line":
+        args += OPT_IN
+    elif form == "pytest.ini":
+        pytester.makefile(".ini", pytest=f"[pytest]\naddopts = -p {PLUGIN}\n")
+    elif form == "pyproject.toml":
+        pytester.makepyprojecttoml(f'[tool.pytest.ini_options]\naddopts = "-p {PLUGIN}"\n')
+    elif form == "conftest.py":
+        pytester.makeconftest(f"pytest_plugins = [{PLUGIN!r}]\n")
+    result = pytester.runpytest_subprocess(*args)
+    if form == "none":
+        result.assert_outcomes(errors=1)
+        result.stdout.fnmatch_lines(["*fixture 'ocsp_pki' not found*"])
+    else:
+        result.assert_outcomes(passed=1)
 
 
 RSA_TEST = """
@@ -145,19 +177,19 @@ def test_rsa(ocsp_pki, ocsp_scenario):
 
 def test_the_key_algorithm_option(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_rsa=RSA_TEST)
-    pytester.runpytest("--ocsp-key-algorithm=rsa", "-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest(*OPT_IN, "--ocsp-key-algorithm=rsa", "-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
 def test_the_key_algorithm_ini_option(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_rsa=RSA_TEST)
     pytester.makeini("[pytest]\nocsp_key_algorithm = rsa\n")
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest(*OPT_IN, "-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
 def test_a_bad_key_algorithm_is_a_usage_error(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_x="def test_x(ocsp_pki): pass")
     pytester.makeini("[pytest]\nocsp_key_algorithm = dsa\n")
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest(*OPT_IN, "-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*ocsp_key_algorithm is ec or rsa*"])
 
@@ -180,7 +212,7 @@ def test_x(ocsp_pki, ocsp_leaf, ocsp_scenario):
     assert ocsp_scenario("unknown").pki is ocsp_pki
 """
     )
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest(*OPT_IN, "-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
 def test_ocspkit_testing_does_not_need_pytest() -> None:

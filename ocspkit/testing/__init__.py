@@ -1,6 +1,6 @@
 """Test fixtures for OCSP (trustme for OCSP): a throw-away PKI, a scenario factory for every OCSP
-situation a client must handle, an in-process responder, and a pytest plugin
-(:mod:`ocspkit.testing.plugin`, registered as ``ocspkit`` in the ``pytest11`` entry points).
+situation a client must handle, an in-process responder, and a pytest plugin a project opts in
+to (:mod:`ocspkit.testing.plugin`: ``pytest -p ocspkit.testing.plugin``).
 
 Certificates are built with asn1crypto and ocspkit's crypto seam only; nothing here needs pytest
 except the plugin module. See docs/testing.md.
