@@ -31,6 +31,17 @@ pytest_plugins = ["pytester"]
 PLUGIN = "ocspkit.testing.plugin"
 OPT_IN = ("-p", PLUGIN)  # on the command line
 
+
+@pytest.fixture(autouse=True, scope="module")
+def crypto_backend_loaded() -> None:
+    """ocspkit imports oscrypto on first use, and pytester's in-process runs drop every module first
+    imported during the run: were oscrypto first loaded in one, ocspkit.crypto would keep the
+    dropped copy while later imports make a second, whose exceptions it does not catch (a failure
+    that depends on which tests ran before, as under pytest -n). Load it before any run here."""
+    from ocspkit import _oscrypto_compat
+
+    _oscrypto_compat.load_oscrypto()
+
 # A test project of someone else's: it uses the fixtures, nothing of ocspkit's suite.
 PROJECT_TESTS = '''
 import datetime as dt
