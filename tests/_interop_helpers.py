@@ -1,6 +1,6 @@
-"""Helpers for the openssl interop tests: running the CLI, a running ``openssl ocsp`` responder,
-OpenSSL's CA database (index.txt) format, openssl's text layouts, and libcrypto's own
-OCSP_request_verify (the CLI never verifies request signatures, libcrypto does).
+"""Helpers for the openssl interop tests: OpenSSL's CA database (index.txt) format, openssl's text
+layouts, and libcrypto's own OCSP_request_verify (the CLI never verifies request signatures,
+libcrypto does). Running the CLI, and a running ``openssl ocsp`` responder: tests/_openssl_cli.py.
 
 Nothing here comes from ocspkit's code paths under test: times, names and the index format are
 written out by hand from OpenSSL's documented behaviour.
@@ -12,18 +12,7 @@ import ctypes
 import ctypes.util
 import datetime as dt
 import re
-import subprocess
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
-
-# Every wait has a limit: a CLI call, the responder's start, an HTTP exchange, the shutdown.
-CLI_TIMEOUT = 30.0
-START_TIMEOUT = 10.0
-HTTP_TIMEOUT = 10.0
-STOP_TIMEOUT = 5.0
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -41,13 +30,6 @@ OPENSSL_SIGNATURE_NAMES = {
     "sha384_ecdsa": "ecdsa-with-SHA384",
     "sha512_ecdsa": "ecdsa-with-SHA512",
 }
-
-
-def run(args: Sequence[object], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    """Run a command with a time limit; never raises on a non-zero exit."""
-    return subprocess.run(
-        [str(a) for a in args], capture_output=True, text=True, check=False, timeout=CLI_TIMEOUT, **kwargs
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -165,103 +147,6 @@ def summary_status(text: str, name: str) -> Dict[str, str]:
         key, _, value = line.strip().partition(": ")
         fields[key] = value
     return fields
-
-
-# --------------------------------------------------------------------------------------------
-# A running `openssl ocsp` responder
-
-
-class OpenSSLResponder:
-    """``openssl ocsp -index ... -port 0 ... -nrequest N`` in a subprocess.
-
-    Port 0 lets the kernel pick a free port; openssl prints ``ACCEPT <addr>:<port>`` once the
-    socket listens, so there is no window in which another process can take the port.
-    """
-
-    def __init__(self, openssl: str, workdir: Path, args: Sequence[str]) -> None:
-        self.args = [openssl, "ocsp", "-port", "0", *[str(a) for a in args]]
-        self.workdir = workdir
-        self._out_path = workdir / "responder.stdout"
-        self._err_path = workdir / "responder.stderr"
-        self._out = self._out_path.open("wb")
-        self._err = self._err_path.open("wb")
-        self.process: Optional[subprocess.Popen[bytes]] = None
-        self.hosts: Tuple[str, ...] = ()
-        self.port = 0
-        try:
-            self.process = subprocess.Popen(self.args, stdout=self._out, stderr=self._err, cwd=str(workdir))
-            self._wait_for_accept()
-        except BaseException:
-            self.stop()
-            raise
-
-    def _wait_for_accept(self) -> None:
-        assert self.process is not None
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            text = self._out_path.read_text(errors="replace")
-            m = re.search(r"ACCEPT (\S+):(\d+)", text)
-            if m:
-                address, self.port = m.group(1), int(m.group(2))
-                # openssl binds the wildcard address ([::] dual stack, or 0.0.0.0).
-                self.hosts = ("127.0.0.1", "[::1]") if address.startswith("[") else ("127.0.0.1",)
-                return
-            if self.process.poll() is not None:
-                raise AssertionError(f"openssl ocsp exited with {self.process.returncode}: {self.output()}")
-            if time.monotonic() > deadline:
-                raise AssertionError(f"openssl ocsp did not accept within {START_TIMEOUT}s: {self.output()}")
-            time.sleep(0.01)
-
-    def output(self) -> str:
-        """What the responder printed so far (stdout, then stderr)."""
-        for fh in (self._out, self._err):
-            if not fh.closed:
-                fh.flush()
-        return self._out_path.read_text(errors="replace") + self._err_path.read_text(errors="replace")
-
-    def _open(self, path: str, data: Optional[bytes], headers: Dict[str, str]) -> Tuple[int, Dict[str, str], bytes]:
-        last: Optional[BaseException] = None
-        for host in self.hosts:
-            url = f"http://{host}:{self.port}{path}"
-            request = urllib.request.Request(url, data=data, headers=headers, method="POST" if data else "GET")
-            try:
-                with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as reply:
-                    return reply.status, dict(reply.headers.items()), reply.read()
-            except urllib.error.HTTPError as exc:
-                with exc:
-                    raise AssertionError(f"HTTP {exc.code} from openssl ocsp: {self.output()}") from None
-            except urllib.error.URLError as exc:
-                if not isinstance(exc.reason, ConnectionRefusedError):
-                    raise
-                last = exc  # e.g. no IPv4 on a v6-only wildcard: try the next loopback address
-        raise AssertionError(f"cannot connect to openssl ocsp on port {self.port}: {last}")
-
-    def post(self, der: bytes) -> Tuple[int, Dict[str, str], bytes]:
-        """POST a DER request (RFC 6960 A.1)."""
-        return self._open("/", der, {"Content-Type": "application/ocsp-request"})
-
-    def get(self, path: str) -> Tuple[int, Dict[str, str], bytes]:
-        """GET ``/<url-encoded base64 of the DER request>`` (RFC 6960 A.1)."""
-        return self._open(path, None, {})
-
-    def wait(self, timeout: float = STOP_TIMEOUT) -> int:
-        """Wait for the responder to exit by itself (after -nrequest requests)."""
-        assert self.process is not None
-        return self.process.wait(timeout=timeout)
-
-    def stop(self) -> None:
-        """Terminate the process if it still runs, reap it, and close the log files."""
-        process = self.process
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=STOP_TIMEOUT)
-        for fh in (self._out, self._err):
-            if not fh.closed:
-                fh.close()
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from _interop_helpers import run
+from _openssl_cli import OpenSSL, run
 from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
 
@@ -203,24 +203,6 @@ CERTS: Tuple[CertSpec, ...] = (
     CertSpec("oresp", "Other Delegated Responder", "oroot", "responder_ext"),
     CertSpec("oleaf", "Other Leaf", "oroot", "leaf_ext"),
 )
-
-
-class OpenSSL:
-    """The openssl CLI in one directory; every call must succeed."""
-
-    def __init__(self, binary: str, directory: Path) -> None:
-        self.binary = binary
-        self.dir = directory
-
-    def __call__(self, *args: object) -> str:
-        result = run([self.binary, *args], cwd=str(self.dir))
-        output = result.stdout + result.stderr
-        if result.returncode != 0:
-            raise AssertionError(f"openssl {' '.join(map(str, args))} failed ({result.returncode}):\n{output}")
-        return output
-
-    def path(self, name: str) -> Path:
-        return self.dir / name
 
 
 def build_certificates(ossl: OpenSSL, specs: Sequence[CertSpec] = CERTS) -> None:

@@ -1,4 +1,4 @@
-"""Shared fixtures: where the vectors live, and MANIFEST.json.
+"""Shared fixtures: where the vectors live, MANIFEST.json, and the Hypothesis profiles.
 
 The vectors are never copied into this repository: they are read from ``../shared/vectors``
 (beside the checkout) or from ``$OCSPKIT_VECTORS``. A missing directory fails the tests that need
@@ -11,12 +11,13 @@ import ctypes
 import ctypes.util
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any, Dict, List
 
+import _openssl_cli
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +41,22 @@ def load_manifest() -> List[Dict[str, Any]]:
 MANIFEST = load_manifest()
 
 
+# Hypothesis profiles, chosen by $HYPOTHESIS_PROFILE (or pytest's --hypothesis-profile):
+# "thorough" runs every property with the number of examples its test states (.ci/run sets it),
+# "quick", the default for a local run, a tenth of that number (at least 10).
+_EXAMPLES_SCALE = {"quick": 0.1, "thorough": 1.0}
+settings.register_profile("quick", deadline=None)
+settings.register_profile("thorough", deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+
+def examples(thorough: int) -> int:
+    """``max_examples`` for a property whose thorough count is ``thorough``, in the loaded profile
+    (read when the test module is collected; a profile other than these two runs the full count)."""
+    scale = _EXAMPLES_SCALE.get(settings.get_current_profile_name(), 1.0)
+    return max(10, round(thorough * scale)) if scale < 1 else thorough
+
+
 def manifest_entries(*kinds: str) -> List[Dict[str, Any]]:
     """MANIFEST entries of the given kinds, for parametrize (ids are the file paths)."""
     return [e for e in MANIFEST if e["kind"] in kinds]
@@ -52,11 +69,9 @@ def read_vector(name: str) -> bytes:
 
 @pytest.fixture(scope="session")
 def openssl_bin() -> str:
-    """Path of the openssl CLI (the reference oracle); .ci/run installs it when absent."""
-    path = shutil.which("openssl")
-    if path is None:
-        raise RuntimeError("the openssl command line is required for the interop tests")
-    return path
+    """Path of the openssl CLI (the reference oracle, see _openssl_cli.py), recent enough for the
+    tests; .ci/run installs it when absent."""
+    return _openssl_cli.require()
 
 
 @pytest.fixture(scope="module")

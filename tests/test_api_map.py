@@ -15,11 +15,11 @@ import ctypes
 import ctypes.util
 import datetime as dt
 import re
-import subprocess
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pytest
+from _openssl_cli import req_text, resp_text, run
 from asn1crypto import core, x509
 from asn1crypto import ocsp as asn1crypto_ocsp
 from conftest import libcrypto_cdll, manifest_entries, read_vector
@@ -315,10 +315,6 @@ def cert_ids(pki: TestPKI, leaves: List[CertifiedKey]) -> List[CertID]:
     return [CertID.from_cert(leaf.certificate, issuer, h) for leaf, h in zip(leaves, ("sha1", "sha256", "sha384"))]
 
 
-def run(args: List[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, capture_output=True, text=True, check=False, timeout=60)
-
-
 def gt(value: dt.datetime) -> bytes:
     return value.astimezone(UTC).strftime("%Y%m%d%H%M%SZ").encode()
 
@@ -451,7 +447,7 @@ def test_signed_request_verifies_in_libcrypto(
     # checks the signature (OCSP_NOVERIFY: no chain building, the trust question is not asked here).
     assert lc.OCSP_request_verify(handle, None, None, OCSP_NOVERIFY) == 1
     (files / "signed-req.der").write_bytes(request.dump())
-    text = run([openssl_bin, "ocsp", "-reqin", str(files / "signed-req.der"), "-req_text"]).stdout
+    text = req_text(files / "signed-req.der").stdout
     assert text.count("-----BEGIN CERTIFICATE-----") == 2
     assert "Requestor Name: DirName:CN = ocspkit Test OCSP Responder" in text
 
@@ -784,7 +780,7 @@ def test_strings_match_openssl_text(name: str, files: Path, openssl_bin: str) ->
     response = load_response(der, allow_unknown_critical=True)
     path = files / "printed.der"
     path.write_bytes(der)
-    text = run([openssl_bin, "ocsp", "-respin", str(path), "-resp_text", "-noverify"]).stdout
+    text = resp_text(path).stdout
     if not response.successful:
         # apps/ocsp.c stops at an error status: "Responder Error: %s (%d)" with OCSP_response_status_str.
         status = re.findall(r"Responder Error: (\S+) \((\d+)\)", text)
@@ -964,7 +960,7 @@ def test_builders_take_the_constructed_extensions(
     assert [e.name for e in got] == ["crl_id", "archive_cutoff", "invalidity_date", "certificate_issuer"]
     path = files / "ext-resp.der"
     path.write_bytes(response.dump())
-    text = run([openssl_bin, "ocsp", "-respin", str(path), "-resp_text", "-noverify"]).stdout
+    text = resp_text(path).stdout
     assert "crlUrl: http://crl.example/ca.crl" in text and "crlNum: 07" in text
     assert "OCSP Archive Cutoff:" in text and "Invalidity Date:" in text
     assert "X509v3 Certificate Issuer: critical" in text and "DirName:/CN=Indirect CRL Issuer" in text
@@ -977,7 +973,7 @@ def test_builders_take_the_constructed_extensions(
     assert request.extensions[0].dump() == accept.dump()
     path = files / "ext-req.der"
     path.write_bytes(request.dump())
-    text = run([openssl_bin, "ocsp", "-reqin", str(path), "-req_text"]).stdout
+    text = req_text(path).stdout
     assert "OCSP Service Locator:" in text and "URI:http://OCSP.example/" in text
     assert "Acceptable OCSP Responses: critical" in text and "Basic OCSP Response" in text
 

@@ -12,7 +12,7 @@ from typing import Any, Callable, List, Optional, Tuple
 
 import pytest
 from asn1crypto import core, crl, x509
-from conftest import manifest_entries, read_vector
+from conftest import examples, manifest_entries, read_vector
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -567,7 +567,7 @@ def check_response(loaded: Any, exp: ExpResponse) -> None:
 
 # --- round trips ----------------------------------------------------------------------------------
 
-ROUNDTRIP = settings(max_examples=200, deadline=None)
+ROUNDTRIP = settings(max_examples=examples(200), deadline=None)
 
 
 @ROUNDTRIP
@@ -666,7 +666,7 @@ def critical_unknown_messages(draw: Any) -> Tuple[str, bytes, str]:
     return where, response.dump(), oid
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(critical_unknown_messages())
 def test_critical_unknown_extensions(generated: Tuple[str, bytes, str]) -> None:
     where, der, oid = generated
@@ -757,7 +757,7 @@ random_messages = st.one_of(
 )
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(random_messages, st.booleans())
 def test_random_bytes_only_raise_ocsp_errors(data: bytes, strict: bool) -> None:
     for name, load in LOADERS:
@@ -856,7 +856,7 @@ def mutations(draw: Any) -> Tuple[str, bytes, bytes]:
     return kind, original, bytes(data)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(mutations(), st.booleans())
 def test_mutated_messages_only_raise_ocsp_errors(mutation: Tuple[str, bytes, bytes], strict: bool) -> None:
     kind, _, data = mutation
@@ -964,7 +964,7 @@ def non_minimal_lengths(draw: Any) -> Tuple[bool, bytes, int]:
     return is_response, data, offset
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 @given(non_minimal_lengths())
 def test_non_minimal_length_anywhere(generated: Tuple[bool, bytes, int]) -> None:
     """Any length made non-minimal is refused by strict=True at that TLV's offset, and recorded

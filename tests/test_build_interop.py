@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 import sys
 from pathlib import Path
-from typing import List
 
 import pytest
+from _openssl_cli import req_text, run
 from conftest import ROOT, manifest_entries, read_vector, vectors_dir
 
 import ocspkit
@@ -18,10 +17,6 @@ from ocspkit.response import ResponseBuilder, unsuccessful_response
 from ocspkit.testing import TestPKI
 
 NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
-def run(args: List[str], **kwargs: object) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
-    return subprocess.run(args, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +73,7 @@ def test_openssl_reads_our_request(pki: TestPKI, files: Path, openssl_bin: str) 
     request = builder.with_nonce(16).sign(pki.responder.key_pem, pki.responder.cert_pem)
     path = files / "ours-req.der"
     path.write_bytes(request.dump())
-    r = run([openssl_bin, "ocsp", "-reqin", str(path), "-req_text"])
+    r = req_text(path)
     assert r.returncode == 0, r.stderr
     ocsp_part = r.stdout.split("Certificate:\n")[0]  # before the embedded signer certificate
     serials = re.findall(r"Serial Number: ([0-9A-F]+)", ocsp_part)

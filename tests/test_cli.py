@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import pytest
-from _interop_helpers import OpenSSLResponder, index_line, run
+from _interop_helpers import index_line
+from _openssl_cli import OpenSSLResponder, run
 from conftest import read_vector
 
 import ocspkit

@@ -13,6 +13,7 @@ from typing import Any, ContextManager, Dict, List, Optional, Tuple
 
 import cryptography
 import pytest
+from _openssl_cli import check_bytes as openssl  # openssl ARGS, which must exit 0: its stdout
 from asn1crypto import algos, keys, x509
 from cryptography import x509 as pyca_x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -25,12 +26,6 @@ from ocspkit.errors import BackendError, OCSPTypeError, ParseError, SignatureErr
 
 DATA = b"the bytes of a tbsResponseData\x00\x01\x02" * 7
 PROJECT_ROOT = pathlib.Path(ocspkit.__file__).resolve().parent.parent
-
-
-def openssl(*args: Any) -> bytes:
-    """Run the openssl CLI, failing the test on a non-zero exit."""
-    result = subprocess.run(["openssl", *[str(a) for a in args]], check=True, capture_output=True)
-    return result.stdout
 
 
 def run_python(code: str) -> subprocess.CompletedProcess[str]:

@@ -92,8 +92,8 @@ def test_a_missing_requirement_is_named(environment: Callable[[Requirements], Pa
 
 
 # Example projects: a directory with its own pytest.ini is a test suite of someone else's,
-# written with ocspkit's pytest plugin; it runs in its own directory (its own rootdir, so
-# ocspkit's addopts, which turn the plugin off for this suite, do not apply), in an environment
+# written with ocspkit's pytest plugin, which it opts in to in its pytest.ini; it runs in its own
+# directory (its own rootdir, so ocspkit's addopts do not apply), in an environment
 # made from its requirements.txt, and must pass.
 PROJECTS = sorted(p.parent for p in (ROOT / "examples").glob("*/pytest.ini"))
 
@@ -102,7 +102,8 @@ PROJECTS = sorted(p.parent for p in (ROOT / "examples").glob("*/pytest.ini"))
 def test_example_project_passes(project: Path, environment: Callable[[Requirements], Path]) -> None:
     lines = (project / "requirements.txt").read_text(encoding="utf-8").split()
     python = environment(tuple(lines))
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    # Not PYTEST_ADDOPTS either: CI's --cov options are for ocspkit's suite (no pytest-cov here).
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTEST_ADDOPTS")}
     result = subprocess.run(
         [str(python), "-m", "pytest", "-q", "-W", "error", "-p", "no:cacheprovider"],
         cwd=str(project), capture_output=True, text=True, timeout=300, check=False, env=env,

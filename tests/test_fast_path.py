@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any, Callable, Tuple
 
 import pytest
-from conftest import manifest_entries, read_vector
+from conftest import examples, manifest_entries, read_vector
 from hypothesis import given, settings
 from test_asn1_roundtrip import mutations, ocsp_requests, ocsp_responses
 
@@ -143,19 +143,19 @@ def test_fast_path_taken_for_ordinary_der() -> None:
     assert sum(taken.values()) >= 80, sum(taken.values())
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(ocsp_responses())
 def test_generated_responses_fast_equals_general(expected: Any) -> None:
     compare("ocsp-response", expected.der)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(ocsp_requests())
 def test_generated_requests_fast_equals_general(expected: Any) -> None:
     compare("ocsp-request", expected.der)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(mutations())
 def test_mutations_fast_equals_general(mutation: Tuple[str, bytes, bytes]) -> None:
     kind, _, data = mutation

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Tuple
 
 import pytest
-from _interop_helpers import run
+from _openssl_cli import run
 from asn1crypto import algos, x509
 
 import ocspkit

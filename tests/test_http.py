@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pytest
-from _interop_helpers import OpenSSLResponder, index_line, run
+from _interop_helpers import index_line
+from _openssl_cli import OpenSSLResponder, run
 from conftest import libcrypto_cdll, manifest_entries, vectors_dir
 
 import ocspkit
@@ -774,12 +775,13 @@ def test_server_that_closes_or_resets(serve: Callable[..., Server], request_der:
     with pytest.raises(TransportError) as info:
         ocsp_http.fetch(request_der, resetting.url())
     assert "reset" in str(info.value).lower() or "without a reply" in str(info.value)
-    # Nobody listening.
+    # Nobody listening: the port stays bound (without listen()) while the client connects, so no
+    # other test, worker or process can take it in between, and the connection is refused.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with pytest.raises(TransportError, match=f"cannot connect to 127.0.0.1:{port}: .*refused"):
-        ocsp_http.fetch(request_der, f"http://127.0.0.1:{port}/")
+        with pytest.raises(TransportError, match=f"cannot connect to 127.0.0.1:{port}: .*refused"):
+            ocsp_http.fetch(request_der, f"http://127.0.0.1:{port}/")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, List, Sequence, Tuple
 
 import pytest
 from conftest import ROOT
@@ -169,3 +169,66 @@ def test_store_commands_are_listed_and_loaded_only_when_asked(files: Path, capsy
     assert "store" in capsys.readouterr().out
     assert loaded_after(run_main(["store", "list", "--db", "none.db"], expect=1), files,
                         watch=("ocspkit.responder",)) == {"ocspkit.responder": True}
+
+
+# ------------------------------------------------------------------------------------------------
+# ocspkit.testing: its modules in one order, and the heavy ones on first use
+
+# Lowest first: at import time, a module imports only modules before it in this order.
+TESTING_ORDER = ("_values", "pki", "scenarios", "responder", "plugin", "__init__")
+
+
+def _testing_imports(name: str) -> List[Tuple[str, List[str], str, int]]:
+    """The package-relative imports of ocspkit/testing/NAME.py: (module, names, where, line), where
+    is "module" (import time), "type-checking" or "function"."""
+    path = ROOT / "ocspkit" / "testing" / f"{name}.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: List[Tuple[str, List[str], str, int]] = []
+
+    def visit(node: ast.AST, where: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and ast.unparse(child.test) == "TYPE_CHECKING":
+                visit(child, "type-checking")
+            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(child, "function")
+            elif isinstance(child, ast.ImportFrom) and child.level == 1:
+                found.append((child.module or "", [a.name for a in child.names], where, child.lineno))
+            else:
+                visit(child, where)
+
+    visit(tree, "module")
+    return found
+
+
+@pytest.mark.parametrize("name", TESTING_ORDER)
+def test_testing_modules_import_only_downwards_and_no_private_names(name: str) -> None:
+    """No import cycle in ocspkit.testing: at import time each module imports only the modules
+    below it; one above it only inside a function, to stay lazy (a ``# lazy:`` comment says why),
+    or for annotations; and no module takes another's private names."""
+    lines = (ROOT / "ocspkit" / "testing" / f"{name}.py").read_text(encoding="utf-8").splitlines()
+    for module, names, where, line in _testing_imports(name):
+        assert module in TESTING_ORDER, (name, module)
+        assert not [n for n in names if n.startswith("_")], (name, module, names)
+        if where == "module":
+            assert TESTING_ORDER.index(module) < TESTING_ORDER.index(name), (name, module)
+        elif where == "function" and TESTING_ORDER.index(module) > TESTING_ORDER.index(name):
+            assert "# lazy: " in lines[line - 1], (name, line, lines[line - 1])
+
+
+def test_a_test_pki_imports_neither_scenarios_nor_the_responder() -> None:
+    watch = ("ocspkit.testing.scenarios", "ocspkit.testing.responder", "ocspkit.verify", "ocspkit.responder")
+    assert loaded_after("from ocspkit.testing import TestPKI", watch=watch) == dict.fromkeys(watch, False)
+    probe = """
+        import sys
+        import ocspkit.testing as testing
+        from ocspkit.testing import TestPKI, make_scenario
+        assert make_scenario is sys.modules["ocspkit.testing.scenarios"].make_scenario
+        assert testing.scenarios is sys.modules["ocspkit.testing.scenarios"]
+        assert "ocspkit.testing.responder" not in sys.modules
+        assert TestPKI("ec").scenario("good").check_status().good
+        namespace = {}
+        exec("from ocspkit.testing import *", namespace)
+        assert set(namespace) - {"__builtins__"} == set(testing.__all__) <= set(dir(testing))
+        assert namespace["InProcessResponder"] is sys.modules["ocspkit.testing.responder"].InProcessResponder
+    """
+    assert loaded_after(probe, watch=watch) == dict.fromkeys(watch, True)

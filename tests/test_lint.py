@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple, Un
 
 import pytest
 from asn1crypto import core, x509
-from conftest import ROOT, manifest_entries, read_vector
+from conftest import ROOT, examples, manifest_entries, read_vector
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -1317,7 +1317,7 @@ def _seeds(ctx: Ctx) -> List[bytes]:
     return list(_SEEDS.values())
 
 
-@settings(max_examples=250, deadline=None, database=None)
+@settings(max_examples=examples(250), deadline=None, database=None)
 @given(data=st.data())
 def test_mutations_raise_only_parse_error(ctx: Ctx, data: st.DataObject) -> None:
     original = data.draw(st.sampled_from(_seeds(ctx)))

@@ -18,11 +18,11 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import datetime as dt
-import subprocess
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
+from _openssl_cli import req_text, run
 from conftest import MANIFEST, libcrypto_cdll, read_vector
 
 import ocspkit
@@ -125,15 +125,12 @@ def libcrypto() -> LibCrypto:
 
 def openssl_nonce_verdict(
     openssl_bin: str, files: Path, request_der: bytes, response_der: bytes
-) -> Tuple[str, subprocess.CompletedProcess]:  # type: ignore[type-arg]
+) -> Tuple[str, Any]:
     """What ``openssl ocsp`` says about the nonce: "mismatch", "request_only" or "silent"."""
     (files / "q.der").write_bytes(request_der)
     (files / "r.der").write_bytes(response_der)
-    r = subprocess.run(
-        [openssl_bin, "ocsp", "-respin", str(files / "r.der"), "-reqin", str(files / "q.der"),
-         "-CAfile", str(files / "root.pem"), "-verify_other", str(files / "int.pem")],
-        capture_output=True, text=True, check=False,
-    )
+    r = run([openssl_bin, "ocsp", "-respin", files / "r.der", "-reqin", files / "q.der",
+             "-CAfile", files / "root.pem", "-verify_other", files / "int.pem"])
     out = r.stdout + r.stderr
     if "Nonce Verify error" in out:
         assert r.returncode == 1  # apps/ocsp.c stops there
@@ -545,8 +542,7 @@ def test_make_nonce_goes_into_a_request_openssl_reads(
     nonce = make_nonce()
     request = request_builder.with_nonce(nonce).build()
     (files / "made.der").write_bytes(request.dump())
-    r = subprocess.run([openssl_bin, "ocsp", "-reqin", str(files / "made.der"), "-req_text"],
-                       capture_output=True, text=True, check=False)
+    r = req_text(files / "made.der")
     assert r.returncode == 0, r.stderr
     # OpenSSL prints the whole extnValue: the OCTET STRING header 04 20, then the nonce.
     assert ("0420" + nonce.hex().upper()) in r.stdout.replace("\n", "").replace(" ", "")

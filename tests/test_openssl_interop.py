@@ -28,7 +28,6 @@ import pytest
 from _interop_helpers import (
     OCSP_NOVERIFY,
     OPENSSL_SIGNATURE_NAMES,
-    OpenSSLResponder,
     generalized_time,
     index_line,
     libcrypto_request_verify,
@@ -36,9 +35,9 @@ from _interop_helpers import (
     openssl_time,
     parse_request_text,
     parse_single_responses,
-    run,
     summary_status,
 )
+from _openssl_cli import OpenSSLResponder, ok, req_text, resp_text, run, version_text
 from asn1crypto import ocsp as asn1_ocsp
 
 import ocspkit
@@ -66,13 +65,6 @@ def utcnow() -> dt.datetime:
 def write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
-
-
-def ok(result: Any) -> str:
-    """Everything openssl printed, after asserting it exited 0."""
-    output = str(result.stdout) + str(result.stderr)
-    assert result.returncode == 0, output
-    return output
 
 
 def tamper_signature(der: bytes, signature: bytes) -> bytes:
@@ -121,7 +113,7 @@ def start_responder(
 
 def test_libcrypto_matches_the_cli(openssl_bin: str) -> None:
     """The libcrypto used for OCSP_request_verify is the one the openssl CLI uses."""
-    cli = run([openssl_bin, "version"]).stdout.split()[1]
+    cli = version_text().split()[1]
     assert cli in libcrypto_version()
 
 
@@ -330,7 +322,7 @@ def test_running_responder_post(
 
     # The same bytes, as openssl reads them.
     resp_file = write(tmp_path / "resp.der", body)
-    text = ok(run([openssl_bin, "ocsp", "-respin", resp_file, "-resp_text", "-noverify"]))
+    text = ok(resp_text(resp_file))
     assert_matches_openssl_text(response, text)
     if by == "key":
         assert f"Responder Id: {crypto.key_hash(key.certificate).hex().upper()}" in text
@@ -459,7 +451,7 @@ def test_running_responder_certid_hashes(
             assert single.cert_id.issued_by(issuer)
             assert response.find(cert_id) is None
             assert response.find(cert_id, issuer) is None
-    text = ok(run([openssl_bin, "ocsp", "-respin", write(tmp_path / "resp.der", body), "-resp_text", "-noverify"]))
+    text = ok(resp_text(write(tmp_path / "resp.der", body)))
     assert_matches_openssl_text(response, text)
 
 
@@ -510,7 +502,7 @@ def test_openssl_reqout_is_read(
     assert not request.is_signed and request.signature_algorithm is None and request.signature is None
     assert request.certs == () and request.requestor_name is None
 
-    text = parse_request_text(ok(run([openssl_bin, "ocsp", "-reqin", out, "-req_text"])))
+    text = parse_request_text(ok(req_text(out)))
     assert [(i["hash"], i["serial"]) for i in text["ids"]] == [
         (c.hash_algorithm, c.serial_number) for c in expected_ids
     ]
@@ -633,7 +625,7 @@ def test_openssl_signed_request_is_read(
         CertID.from_cert(k.leaves[2].certificate, issuer, "sha256"),
     ]
     assert request.is_signed
-    text = parse_request_text(ok(run([openssl_bin, "ocsp", "-reqin", out, "-req_text"])))
+    text = parse_request_text(ok(req_text(out)))
     assert request.nonce is not None and text["nonce_hex"] == "0410" + request.nonce.hex().upper()
     sig_name = request.signature_algorithm["algorithm"].native
     assert text["signature_algorithm"] == OPENSSL_SIGNATURE_NAMES[sig_name]
@@ -771,7 +763,7 @@ def test_matrix_openssl_reads_our_signed_request(
     der = request.dump()
     path = write(tmp_path / "req.der", der)
 
-    output = ok(run([openssl_bin, "ocsp", "-reqin", path, "-req_text"]))
+    output = ok(req_text(path))
     text = parse_request_text(output)
     assert text["text"].count("Certificate ID:") == 4
     assert [i["serial"] for i in text["ids"]] == [leaf.serial_number for leaf in k.leaves] + [UNKNOWN_SERIAL]

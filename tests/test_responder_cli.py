@@ -40,6 +40,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
+import _openssl_cli
 import pytest
 from _http_helpers import Reply, fetch, get_path, read_reply
 from _interop_helpers import index_line, openssl_time, parse_single_responses, summary_status
@@ -81,10 +82,7 @@ def ocspkit_cli(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def openssl(openssl_bin: str, *args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [openssl_bin, *[str(a) for a in args]], cwd=str(cwd), env=CLEAN_ENV, capture_output=True, text=True,
-        timeout=TIMEOUT * 3, check=False,
-    )
+    return _openssl_cli.run([openssl_bin, *args], cwd=cwd, timeout=TIMEOUT * 3)
 
 
 class Service:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import subprocess
 import urllib.parse
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
+from _openssl_cli import openssl
 
 import ocspkit
 from ocspkit._writers import oid_der
@@ -515,13 +515,13 @@ def openssl_verify(tmp: Path, pki: TestPKI, leaf: CertifiedKey, response: bytes,
     }
     for name, data in files.items():
         (tmp / name).write_bytes(data)
-    args: List[str] = ["openssl", "ocsp", "-respin", "resp.der", "-CAfile", "root.pem", "-issuer", "issuer.pem",
+    args: List[str] = ["ocsp", "-respin", "resp.der", "-CAfile", "root.pem", "-issuer", "issuer.pem",
                        "-cert", "leaf.pem", "-attime", str(int(at.timestamp()))]
     if request is not None:
         # -cert builds a request of openssl's own (with a nonce of its own), so the nonce is
         # left to ocspkit's check and openssl judges the signature, chain and status.
         args.append("-no_nonce")
-    done = subprocess.run(args, cwd=tmp, capture_output=True, text=True, timeout=30, check=False)
+    done = openssl(*args, cwd=tmp)
     return done.stdout + done.stderr
 
 

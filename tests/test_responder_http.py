@@ -28,6 +28,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, MutableMapping, Optional, Tuple
 
+import _openssl_cli
 import httpx
 import pytest
 from _http_helpers import Reply, fetch, get_path, read_reply
@@ -657,11 +658,8 @@ def test_many_concurrent_connections(server: Served, world: World) -> None:
 @pytest.mark.parametrize("name, status", [("good", "good"), ("revoked", "revoked"), ("unknown", "unknown")])
 def test_openssl_ocsp_client(server: Served, world: World, openssl_bin: str, name: str, status: str) -> None:
     d = world.directory
-    result = subprocess.run(
-        [openssl_bin, "ocsp", "-issuer", str(d / "ca.pem"), "-cert", str(d / f"{name}.pem"),
-         "-VAfile", str(d / "responder.pem"), "-url", server.url, "-text", "-timeout", "10"],
-        capture_output=True, text=True, timeout=TIMEOUT * 3, check=False,
-    )
+    result = _openssl_cli.run([openssl_bin, "ocsp", "-issuer", d / "ca.pem", "-cert", d / f"{name}.pem", "-VAfile",
+                           d / "responder.pem", "-url", server.url, "-text", "-timeout", "10"], timeout=TIMEOUT * 3)
     assert result.returncode == 0, result.stderr
     assert "Response verify OK" in result.stderr + result.stdout
     fields = summary_status(result.stdout, str(d / f"{name}.pem"))

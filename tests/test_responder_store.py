@@ -34,8 +34,9 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pytest
-from _interop_helpers import run
+from _openssl_cli import run
 from asn1crypto import core
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -370,7 +371,7 @@ _LINES = st.lists(st.one_of(_ROWS.map(lambda r: row(*r)), st.sampled_from(["#c\n
                   min_size=0, max_size=6)
 
 
-@settings(max_examples=40, deadline=None, database=None, derandomize=True,
+@settings(max_examples=examples(40), deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=_LINES, tail=st.sampled_from(["", "V\t300101000000Z\t\t77\tunknown\t/CN=tail"]))
 def test_generated_files_against_openssl(oracle: OpenSSLIndex, tmp_path: Path, lines: List[str], tail: str) -> None:
@@ -382,7 +383,7 @@ def test_generated_files_against_openssl(oracle: OpenSSLIndex, tmp_path: Path, l
 # parse_index and friends on their own
 
 
-@settings(max_examples=400, deadline=None, database=None)
+@settings(max_examples=examples(400), deadline=None, database=None)
 @given(data=st.one_of(
     st.binary(max_size=2000), st.text(max_size=2000),
     st.lists(st.one_of(_ROWS.map(lambda r: row(*r)), st.text(max_size=40)), max_size=12).map("".join),

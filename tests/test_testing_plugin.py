@@ -1,8 +1,9 @@
-"""The pytest plugin (entry point pytest11 ``ocspkit``) in separate test projects made by pytester,
+"""The pytest plugin (``ocspkit.testing.plugin``) in separate test projects made by pytester,
 and the in-process responder it serves, judged by ``openssl ocsp -url``.
 
-ocspkit's own suite runs with ``-p no:ocspkit`` (pyproject.toml): the projects here load the
-plugin the way any project does, from the installed entry point.
+The plugin is opt-in: installing ocspkit registers no ``pytest11`` entry point, so a project that
+does not ask for it (ocspkit's own suite among them) never loads it. The projects here opt in the
+ways docs/testing.md gives, and one that does not is shown to have no fixtures.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Iterator, List, Tuple
 
 import pytest
+from _openssl_cli import run
 
 import ocspkit
 from ocspkit import CertStatus, RevocationReason
@@ -25,6 +27,20 @@ from ocspkit.request import RequestBuilder
 from ocspkit.testing import InProcessResponder, TestPKI
 
 pytest_plugins = ["pytester"]
+
+PLUGIN = "ocspkit.testing.plugin"
+OPT_IN = ("-p", PLUGIN)  # on the command line
+
+
+@pytest.fixture(autouse=True, scope="module")
+def crypto_backend_loaded() -> None:
+    """ocspkit imports oscrypto on first use, and pytester's in-process runs drop every module first
+    imported during the run: were oscrypto first loaded in one, ocspkit.crypto would keep the
+    dropped copy while later imports make a second, whose exceptions it does not catch (a failure
+    that depends on which tests ran before, as under pytest -n). Load it before any run here."""
+    from ocspkit import _oscrypto_compat
+
+    _oscrypto_compat.load_oscrypto()
 
 # A test project of someone else's: it uses the fixtures, nothing of ocspkit's suite.
 PROJECT_TESTS = '''
@@ -107,31 +123,59 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
 
 
 def test_the_fixtures_in_a_separate_project(project: pytest.Pytester) -> None:
-    """A fresh interpreter: the plugin comes from the installed entry point, nothing else."""
-    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error")
+    """A fresh interpreter: the plugin comes from the command line's -p, nothing else."""
+    result = project.runpytest_subprocess(*OPT_IN, "-p", "no:cacheprovider", "-W", "error")
     result.assert_outcomes(passed=12)
 
 
 def test_the_fixtures_in_process(project: pytest.Pytester) -> None:
-    result = project.runpytest("-p", "no:cacheprovider", "-W", "error")
+    result = project.runpytest(*OPT_IN, "-p", "no:cacheprovider", "-W", "error")
     result.assert_outcomes(passed=12)
 
 
 def test_the_fixtures_are_listed(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_x="def test_x(): pass")
-    result = pytester.runpytest("--fixtures", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--fixtures", *OPT_IN, "-p", "no:cacheprovider")
     for name in ("ocsp_pki", "ocsp_leaf", "ocsp_scenario", "ocsp_responder"):
         result.stdout.fnmatch_lines([f"{name}*"])
     result.stdout.fnmatch_lines(["*test PKI for the whole session*"])
-    help_text = pytester.runpytest("--help").stdout.str()
+    help_text = pytester.runpytest(*OPT_IN, "--help").stdout.str()
     assert "--ocsp-key-algorithm" in help_text
 
 
-def test_the_plugin_can_be_turned_off(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_x="def test_x(ocsp_pki): pass")
-    result = pytester.runpytest("-p", "no:ocspkit", "-p", "no:cacheprovider")
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*fixture 'ocsp_pki' not found*"])
+def test_installing_ocspkit_loads_no_plugin() -> None:
+    """No pytest11 entry point: pytest loads nothing of ocspkit's into a suite that did not ask."""
+    from importlib.metadata import distribution
+
+    assert [e for e in distribution("ocspkit").entry_points if e.group == "pytest11"] == []
+
+
+USES_A_FIXTURE = """
+def test_x(ocsp_pki, ocsp_scenario):
+    assert ocsp_scenario("good").check_status().good
+"""
+
+
+@pytest.mark.parametrize("form", ["none", "command-line", "pytest.ini", "pyproject.toml", "conftest.py"])
+def test_a_project_opts_in(pytester: pytest.Pytester, form: str) -> None:
+    """A project's tests in a fresh interpreter: without opting in, a plugin fixture is not found;
+    each form docs/testing.md gives loads the plugin."""
+    pytester.makepyfile(test_x=USES_A_FIXTURE)
+    args = ["-p", "no:cacheprovider", "-W", "error"]
+    if form == "command-line":
+        args += OPT_IN
+    elif form == "pytest.ini":
+        pytester.makefile(".ini", pytest=f"[pytest]\naddopts = -p {PLUGIN}\n")
+    elif form == "pyproject.toml":
+        pytester.makepyprojecttoml(f'[tool.pytest.ini_options]\naddopts = "-p {PLUGIN}"\n')
+    elif form == "conftest.py":
+        pytester.makeconftest(f"pytest_plugins = [{PLUGIN!r}]\n")
+    result = pytester.runpytest_subprocess(*args)
+    if form == "none":
+        result.assert_outcomes(errors=1)
+        result.stdout.fnmatch_lines(["*fixture 'ocsp_pki' not found*"])
+    else:
+        result.assert_outcomes(passed=1)
 
 
 RSA_TEST = """
@@ -144,19 +188,19 @@ def test_rsa(ocsp_pki, ocsp_scenario):
 
 def test_the_key_algorithm_option(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_rsa=RSA_TEST)
-    pytester.runpytest("--ocsp-key-algorithm=rsa", "-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest(*OPT_IN, "--ocsp-key-algorithm=rsa", "-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
 def test_the_key_algorithm_ini_option(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_rsa=RSA_TEST)
     pytester.makeini("[pytest]\nocsp_key_algorithm = rsa\n")
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest(*OPT_IN, "-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
 def test_a_bad_key_algorithm_is_a_usage_error(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_x="def test_x(ocsp_pki): pass")
     pytester.makeini("[pytest]\nocsp_key_algorithm = dsa\n")
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest(*OPT_IN, "-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*ocsp_key_algorithm is ec or rsa*"])
 
@@ -179,7 +223,7 @@ def test_x(ocsp_pki, ocsp_leaf, ocsp_scenario):
     assert ocsp_scenario("unknown").pki is ocsp_pki
 """
     )
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest(*OPT_IN, "-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
 def test_ocspkit_testing_does_not_need_pytest() -> None:
@@ -219,7 +263,7 @@ def openssl_url(openssl_bin: str, pki: TestPKI, url: str, cert: Path, *extra: st
         openssl_bin, "ocsp", "-url", url, "-CAfile", str(pki.trust_file), "-no-CApath", "-no-CAstore",
         "-verify_other", str(pki.issuer_file), "-issuer", str(pki.issuer_file), "-cert", str(cert), *extra,
     ]
-    result = subprocess.run(args, capture_output=True, text=True, timeout=30, check=False)
+    result = run(args)
     status = re.search(rf"^{re.escape(str(cert))}: (.*)$", result.stdout, re.M)
     return result.returncode, result.stdout + result.stderr, status.group(1) if status else ""
 
@@ -267,7 +311,7 @@ def test_openssl_with_sha256_certids(responder: InProcessResponder, pki: TestPKI
         args = [openssl_bin, "ocsp", "-url", responder.url, "-CAfile", str(pki.trust_file), "-no-CApath",
                 "-no-CAstore", "-verify_other", str(pki.issuer_file), "-issuer", str(pki.issuer_file), "-sha256",
                 "-cert", str(cert)]
-        result = subprocess.run(args, capture_output=True, text=True, timeout=30, check=False)
+        result = run(args)
     assert result.returncode == 0, result.stderr
     assert ": good" in result.stdout
     assert responder.requests[-1].cert_ids[0].hash_algorithm == "sha256"

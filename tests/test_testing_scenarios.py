@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import subprocess
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Tuple
 
+import _openssl_cli
 import pytest
 from asn1crypto import x509
 
@@ -74,18 +74,12 @@ def factory(request: pytest.FixtureRequest) -> ScenarioFactory:
 
 @pytest.fixture(scope="module")
 def openssl_version(openssl_bin: str) -> Tuple[int, int]:
-    out = subprocess.run([openssl_bin, "version"], capture_output=True, text=True, check=True).stdout
-    m = re.match(r"OpenSSL (\d+)\.(\d+)", out)
-    assert m, out
-    return int(m.group(1)), int(m.group(2))
+    return _openssl_cli.version()
 
 
 def run_openssl(scenario: Scenario, openssl_bin: str, directory: Path) -> Tuple[int, str, Any]:
     files = scenario.write(directory)
-    result = subprocess.run(
-        scenario.openssl_args(files, openssl_bin), capture_output=True, text=True, timeout=30, check=False,
-        cwd=directory,
-    )
+    result = _openssl_cli.run(scenario.openssl_args(files, openssl_bin), cwd=directory)
     return result.returncode, result.stdout + result.stderr, files
 
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import datetime as dt
-import subprocess
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 import pytest
+from _openssl_cli import run
 from conftest import libcrypto_cdll
 
 import ocspkit
@@ -243,11 +243,8 @@ def files(pki: TestPKI, leaf: CertifiedKey, tmp_path_factory: pytest.TempPathFac
 def openssl_rules(openssl_bin: str, files: Path, response_der: bytes, options: List[str]) -> Tuple[str, ...]:
     """The rules ``openssl ocsp`` reports broken for the leaf's status, in OpenSSL's order."""
     (files / "resp.der").write_bytes(response_der)
-    r = subprocess.run(
-        [openssl_bin, "ocsp", "-respin", str(files / "resp.der"), "-issuer", str(files / "int.pem"),
-         "-cert", str(files / "leaf.pem"), "-noverify", *options],
-        capture_output=True, text=True, check=False,
-    )
+    r = run([openssl_bin, "ocsp", "-respin", files / "resp.der", "-issuer", files / "int.pem",
+             "-cert", files / "leaf.pem", "-noverify", *options])
     assert r.returncode == 0, r.stderr
     assert "good\n\tThis Update: " in r.stdout, r.stdout  # the status was printed, so the checks ran
     found = tuple(rule for reason, rule in REASONS.items() if reason in r.stdout)

@@ -27,7 +27,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple, Type, Union
 
 import pytest
-from _interop_helpers import OCSP_NOVERIFY, libcrypto_request_verify, run
+from _interop_helpers import OCSP_NOVERIFY, libcrypto_request_verify
+from _openssl_cli import run
 from asn1crypto import algos, pem, x509
 from asn1crypto import ocsp as ref_ocsp
 from conftest import MANIFEST, read_vector, vectors_dir

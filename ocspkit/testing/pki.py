@@ -128,7 +128,8 @@ def make_certificate(
     )
 
 
-def _write(path: PathLike, data: bytes, append: bool = False) -> Path:
+def write_file(path: PathLike, data: bytes, append: bool = False) -> Path:
+    """Write (or with ``append``, add) ``data`` to ``path``; return it as a Path."""
     target = Path(path)
     with target.open("ab" if append else "wb") as fh:
         fh.write(data)
@@ -143,7 +144,7 @@ class Blob(bytes):
 
     def write_to_path(self, path: PathLike, append: bool = False) -> Path:
         """Write (or with ``append``, add) these bytes to ``path``; return it as a Path."""
-        return _write(path, self, append)
+        return write_file(path, self, append)
 
     @contextlib.contextmanager
     def tempfile(self, suffix: str = "", dir: Optional[PathLike] = None) -> Iterator[Path]:
@@ -162,7 +163,8 @@ class Blob(bytes):
                 os.unlink(name)
 
 
-def _pem(der: bytes, label: str) -> Blob:
+def pem_blob(der: bytes, label: str) -> Blob:
+    """``der`` PEM-armored under ``label``, as a Blob."""
     return Blob(pem_armor(der, label))
 
 
@@ -201,7 +203,7 @@ class CertifiedKey:
     @property
     def cert_pem(self) -> Blob:
         """The certificate, PEM."""
-        return _pem(self.cert_der, "CERTIFICATE")
+        return pem_blob(self.cert_der, "CERTIFICATE")
 
     @property
     def key_der(self) -> Blob:
@@ -211,7 +213,7 @@ class CertifiedKey:
     @property
     def key_pem(self) -> Blob:
         """The private key, PKCS#8 PEM (unencrypted)."""
-        return _pem(self.key_der, "PRIVATE KEY")
+        return pem_blob(self.key_der, "PRIVATE KEY")
 
     @property
     def chain_pem(self) -> Blob:
@@ -251,19 +253,19 @@ class CertifiedKey:
 
     def write_cert(self, path: PathLike, encoding: str = "pem") -> Path:
         """Write the certificate to ``path`` (``encoding`` "pem" or "der")."""
-        return _write(path, self.cert_pem if _check_encoding(encoding) == "pem" else self.cert_der)
+        return write_file(path, self.cert_pem if _check_encoding(encoding) == "pem" else self.cert_der)
 
     def write_key(self, path: PathLike, encoding: str = "pem") -> Path:
         """Write the private key (PKCS#8, unencrypted) to ``path``."""
-        return _write(path, self.key_pem if _check_encoding(encoding) == "pem" else self.key_der)
+        return write_file(path, self.key_pem if _check_encoding(encoding) == "pem" else self.key_der)
 
     def write_chain(self, path: PathLike) -> Path:
         """Write :attr:`chain_pem` to ``path``."""
-        return _write(path, self.chain_pem)
+        return write_file(path, self.chain_pem)
 
     def write_key_and_chain(self, path: PathLike) -> Path:
         """Write :attr:`key_and_chain_pem` to ``path``."""
-        return _write(path, self.key_and_chain_pem)
+        return write_file(path, self.key_and_chain_pem)
 
     def cert_file(self, encoding: str = "pem") -> contextlib.AbstractContextManager[Path]:
         """``with leaf.cert_file() as path:`` a temporary file with the certificate."""
@@ -461,7 +463,7 @@ class TestPKI:
                 self._finalizer = weakref.finalize(self, shutil.rmtree, str(self._directory), True)
             path = self._directory / name
             if not path.exists():
-                _write(path, data)
+                write_file(path, data)
             return path
 
     @property
@@ -488,7 +490,7 @@ class TestPKI:
             directory=base,
             root=self.root.write_cert(base / "root.pem"),
             intermediate=self.intermediate.write_cert(base / "intermediate.pem"),
-            ca_chain=_write(base / "ca-chain.pem", self.ca_chain_pem),
+            ca_chain=write_file(base / "ca-chain.pem", self.ca_chain_pem),
             responder=self.responder.write_cert(base / "responder.pem"),
             responder_key=self.responder.write_key(base / "responder.key"),
         )
@@ -512,13 +514,13 @@ class TestPKI:
     def scenario(self, name: str, **options: Any) -> Scenario:
         """An OCSP situation on demand: ``pki.scenario("revoked", reason="key_compromise")``.
         See :func:`ocspkit.testing.make_scenario` for the names and options."""
-        from .scenarios import make_scenario
+        from .scenarios import make_scenario  # lazy: scenarios import requests, responses, verification
 
         return make_scenario(name, self, **options)
 
     def serve(self, **options: Any) -> InProcessResponder:
         """An OCSP responder for this PKI on a free loopback port: ``with pki.serve() as url:``.
         See :class:`ocspkit.testing.InProcessResponder`."""
-        from .responder import InProcessResponder
+        from .responder import InProcessResponder  # lazy: the responder brings in the HTTP server
 
         return InProcessResponder(self, **options)

@@ -1,5 +1,7 @@
-"""The ocspkit pytest plugin: OCSP fixtures for any test suite, loaded automatically once ocspkit
-is installed (entry point ``pytest11``: ``ocspkit``).
+"""The ocspkit pytest plugin: OCSP fixtures for any test suite that asks for them. Installing
+ocspkit does not load it (no ``pytest11`` entry point); a project opts in with
+``pytest -p ocspkit.testing.plugin``, the same ``-p`` in its ``addopts``, or
+``pytest_plugins = ["ocspkit.testing.plugin"]`` in its top-level ``conftest.py``.
 
 Fixtures:
 
@@ -17,7 +19,7 @@ Fixtures:
     port for the test: ``ocsp_responder.url``, ``ocsp_responder.set_status(leaf, "revoked")``.
 
 The PKI is made when a test first asks for one, so the plugin costs a run that does not use it
-only the import of ocspkit. (``-p no:ocspkit`` turns it off.)
+only the import of ocspkit.
 """
 
 from __future__ import annotations

@@ -32,19 +32,13 @@ from ..responder.core import Answer, Issuer, Responder
 from ..responder.server import ThreadedServer
 from ..responder.store import CertificateRecord, MemoryStore
 from ..response import load_response, unsuccessful_response
+from ._values import UNSUCCESSFUL, cert_status, revocation_reason
 from .pki import CertifiedKey, TestPKI
-from .scenarios import Scenario, _reason, _status
+from .scenarios import Scenario
 
 __all__ = ["InProcessResponder"]
 
 _UTC = _dt.timezone.utc
-_ERROR_NAMES = {
-    "malformed-request": ResponseStatus.MALFORMED_REQUEST,
-    "internal-error": ResponseStatus.INTERNAL_ERROR,
-    "try-later": ResponseStatus.TRY_LATER,
-    "sig-required": ResponseStatus.SIG_REQUIRED,
-    "unauthorized": ResponseStatus.UNAUTHORIZED,
-}
 
 
 class _PKIStore(MemoryStore):
@@ -209,12 +203,12 @@ class InProcessResponder:
         from now on: "good", "revoked" (with ``reason`` and ``revocation_time``, default now) or
         "unknown". Takes effect for the next request."""
         serial = _serial(cert)
-        value = _status(status)
+        value = cert_status(status)
         if value is CertStatus.REVOKED:
             if revocation_time is None:
                 clock = self.responder.clock
                 revocation_time = clock() if clock is not None else _dt.datetime.now(_UTC)
-            self.store.revoke(serial, when=revocation_time, reason=_reason(reason))
+            self.store.revoke(serial, when=revocation_time, reason=revocation_reason(reason))
             return
         if reason is not None or revocation_time is not None:
             raise OCSPValueError("reason and revocation_time go with status='revoked'")
@@ -244,9 +238,9 @@ class InProcessResponder:
             elif isinstance(response, (bytes, bytearray)):
                 der = bytes(response)
             elif isinstance(response, str):
-                if response not in _ERROR_NAMES:
-                    raise OCSPValueError(f"an error status is one of {', '.join(_ERROR_NAMES)}, got {response!r}")
-                der = unsuccessful_response(_ERROR_NAMES[response]).dump()
+                if response not in UNSUCCESSFUL:
+                    raise OCSPValueError(f"an error status is one of {', '.join(UNSUCCESSFUL)}, got {response!r}")
+                der = unsuccessful_response(UNSUCCESSFUL[response]).dump()
             else:
                 der = unsuccessful_response(response).dump()
             parsed = load_response(der)

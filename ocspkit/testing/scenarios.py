@@ -34,7 +34,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Type, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Type
 
 from .. import crypto, errors
 from .._util import to_utc
@@ -46,7 +46,8 @@ from ..errors import OCSPError, OCSPValueError
 from ..request import OCSPRequest, RequestBuilder, load_request
 from ..response import OCSPResponse, load_response, unsuccessful_response
 from ..verify import CertificateStatus, Verdict, check_status, verify_response
-from .pki import Blob, CertifiedKey, PathLike, TestPKI, _pem, _write
+from ._values import UNSUCCESSFUL, cert_status, revocation_reason
+from .pki import Blob, CertifiedKey, PathLike, TestPKI, pem_blob, write_file
 
 __all__ = [
     "SCENARIOS",
@@ -142,14 +143,6 @@ def _info(name: str, description: str, defect: Optional[str] = None, **preset: A
     return ScenarioInfo(name, description, preset, defect)
 
 
-_UNSUCCESSFUL = {
-    "malformed-request": ResponseStatus.MALFORMED_REQUEST,
-    "internal-error": ResponseStatus.INTERNAL_ERROR,
-    "try-later": ResponseStatus.TRY_LATER,
-    "sig-required": ResponseStatus.SIG_REQUIRED,
-    "unauthorized": ResponseStatus.UNAUTHORIZED,
-}
-
 _CATALOG: Tuple[ScenarioInfo, ...] = (
     _info("good", "a current, correctly signed answer: good"),
     _info("revoked", "revoked an hour ago; reason= any CRLReason (default: no reasonCode)", status="revoked"),
@@ -189,7 +182,7 @@ _CATALOG: Tuple[ScenarioInfo, ...] = (
     *(
         _info(name, f"responseStatus {status.name.lower()} ({int(status)}): no responseBytes",
               "unsuccessful", response_status=status)
-        for name, status in _UNSUCCESSFUL.items()
+        for name, status in UNSUCCESSFUL.items()
     ),
 )
 
@@ -283,12 +276,12 @@ class Scenario:
     @property
     def response_pem(self) -> Blob:
         """The response, PEM (``-----BEGIN OCSP RESPONSE-----``)."""
-        return _pem(self.response_der, "OCSP RESPONSE")
+        return pem_blob(self.response_der, "OCSP RESPONSE")
 
     @property
     def request_pem(self) -> Optional[Blob]:
         """The request, PEM, or None."""
-        return None if self.request_der is None else _pem(self.request_der, "OCSP REQUEST")
+        return None if self.request_der is None else pem_blob(self.request_der, "OCSP REQUEST")
 
     @property
     def response(self) -> OCSPResponse:
@@ -366,7 +359,7 @@ class Scenario:
             cert=self.cert.write_cert(base / "cert.pem"),
             issuer=self.issuer.write_cert(base / "issuer.pem"),
             root=self.pki.root.write_cert(base / "root.pem"),
-            chain=_write(base / "chain.pem", self.cert.chain_pem),
+            chain=write_file(base / "chain.pem", self.cert.chain_pem),
         )
 
     @contextlib.contextmanager
@@ -486,26 +479,6 @@ def _assemble(plan: _Plan) -> bytes:
 # The factory
 
 
-def _status(value: Union[CertStatus, str, int]) -> CertStatus:
-    if isinstance(value, str):
-        try:
-            return CertStatus[value.upper()]
-        except KeyError:
-            raise OCSPValueError(f'status is "good", "revoked" or "unknown", got {value!r}') from None
-    return CertStatus(value)
-
-
-def _reason(value: Union[RevocationReason, str, int, None]) -> Optional[RevocationReason]:
-    if value is None or isinstance(value, RevocationReason):
-        return value
-    if isinstance(value, str):
-        for reason in RevocationReason:
-            if value in (reason.name, reason.name.lower(), reason.asn1_name):
-                return reason
-        raise OCSPValueError(f"unknown revocation reason {value!r}")
-    return RevocationReason(value)
-
-
 def _whole_seconds(value: Optional[_dt.datetime]) -> _dt.datetime:
     if value is None:
         return _dt.datetime.now(_UTC).replace(microsecond=0)
@@ -583,8 +556,8 @@ def make_scenario(name: str, pki: Optional[TestPKI] = None, **options: Any) -> S
         raise TypeError(f"unknown scenario option(s): {', '.join(sorted(unknown))}")
     given = {k: v for k, v in options.items() if v is not None}
     for key, value in given.items():
-        if key in info.preset and value != info.preset[key] and not (key == "status" and _status(value) is
-                                                                     _status(info.preset[key])):
+        if key in info.preset and value != info.preset[key] and not (key == "status" and cert_status(value) is
+                                                                     cert_status(info.preset[key])):
             raise OCSPValueError(f"the {name} scenario fixes {key}={info.preset[key]!r}")
     settings: Dict[str, Any] = {**info.preset, **given}
     if pki is None:
@@ -622,8 +595,8 @@ def make_scenario(name: str, pki: Optional[TestPKI] = None, **options: Any) -> S
         if nonce_mode != "echo" and request_nonce is None:
             raise OCSPValueError(f"the {name} scenario needs a request with a nonce")
 
-    status = _status(settings.get("status", CertStatus.GOOD))
-    reason = _reason(settings.get("reason"))
+    status = cert_status(settings.get("status", CertStatus.GOOD))
+    reason = revocation_reason(settings.get("reason"))
     if reason is not None and status is not CertStatus.REVOKED:
         raise OCSPValueError("reason goes with status='revoked'")
     revocation_time = settings.get("revocation_time")
@@ -719,7 +692,7 @@ def make_scenario(name: str, pki: Optional[TestPKI] = None, **options: Any) -> S
         singles = (dataclasses.replace(single, cert_id=CertID.from_issuer(
             issuer.certificate, pki.next_serial(), certid_hash)),)
     for other in settings.get("others", ()):
-        other_status = _status(other)
+        other_status = cert_status(other)
         singles += (_Single(
             CertID.from_issuer(issuer.certificate, pki.next_serial(), certid_hash),
             other_status,

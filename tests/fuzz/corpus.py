@@ -19,6 +19,7 @@ import datetime as _dt
 import json
 import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -313,9 +314,17 @@ def load_generated(cache: Optional[Path] = None, *, rebuild: bool = False) -> Li
             pass
     items = generate_items()
     cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"version": CACHE_VERSION, "items": [i.to_json() for i in items]}), encoding="utf-8")
-    tmp.replace(cache)
+    # A temporary file of this process's own, then an atomic rename: runs that build the cache at
+    # the same time (CI jobs, several checkouts on one machine) never read or write a torn file.
+    fd, tmp = tempfile.mkstemp(prefix=cache.name + ".", suffix=".tmp", dir=cache.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps({"version": CACHE_VERSION, "items": [i.to_json() for i in items]}))
+        os.replace(tmp, cache)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     return items
 
 

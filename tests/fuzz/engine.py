@@ -117,12 +117,18 @@ def share(corpus: Corpus, oracle: TamperOracle) -> None:
 
 def fuzz_worker(worker: int, seed: int, inputs: Optional[int], seconds: Optional[float], out: str,
                 options: Options) -> WorkerResult:
-    """Fuzz ``inputs`` inputs (or for ``seconds``) with the worker's own random source."""
+    """Fuzz ``inputs`` inputs (or for ``seconds``) with the worker's own random source, in a
+    scratch directory of its own that is removed when it returns."""
+    with tempfile.TemporaryDirectory(prefix=f"ocspkit-fuzz-w{worker}-") as scratch:
+        return _fuzz(worker, seed, inputs, seconds, out, options, Path(scratch))
+
+
+def _fuzz(worker: int, seed: int, inputs: Optional[int], seconds: Optional[float], out: str,
+          options: Options, workdir: Path) -> WorkerResult:
     warnings.simplefilter("ignore")
     corpus: Corpus = _SHARED["corpus"]
     oracle: TamperOracle = _SHARED["oracle"]
     out_dir = Path(out)
-    workdir = Path(tempfile.mkdtemp(prefix=f"ocspkit-fuzz-w{worker}-"))
     runner = Runner(corpus.items, oracle, workdir, timeout=options.timeout, slow=options.slow,
                     show_rate=options.show_rate)
     mutator = Mutator(corpus.donors)
