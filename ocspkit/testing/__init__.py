@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any, List
 
-from .pki import Blob, CertifiedKey, PKIFiles, TestPKI, make_certificate
+from .pki import CONVENIENCES, Blob, CertifiedKey, PKIFiles, TestPKI, make_certificate
 
 if TYPE_CHECKING:  # pragma: no cover
     from .responder import InProcessResponder
@@ -47,6 +47,24 @@ __all__ = [
     "make_certificate",
     "make_scenario",
 ]
+
+
+
+def _make_scenario(name: str, pki: TestPKI, **options: Any) -> Scenario:
+    from .scenarios import make_scenario  # lazy: scenarios import requests, responses, verification
+
+    return make_scenario(name, pki, **options)
+
+
+def _serve(pki: TestPKI, **options: Any) -> InProcessResponder:
+    from .responder import InProcessResponder  # lazy: the responder brings in the HTTP server
+
+    return InProcessResponder(pki, **options)
+
+
+# TestPKI.scenario() and .serve(): pki.py is below the modules they need (see pki.Conveniences).
+CONVENIENCES.make_scenario = _make_scenario
+CONVENIENCES.serve = _serve
 
 # Imported on first use (PEP 562): the scenarios bring in requests, responses and verification,
 # the responder the HTTP server; a test that only needs a PKI pays for neither.

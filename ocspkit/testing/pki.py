@@ -20,7 +20,20 @@ import tempfile as _tempfile
 import threading
 import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    FrozenSet,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    Union,
+)
 
 from asn1crypto import core, x509
 
@@ -33,7 +46,20 @@ if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
     from .responder import InProcessResponder
     from .scenarios import Scenario
 
-__all__ = ["Blob", "CertifiedKey", "PKIFiles", "TestPKI", "make_certificate"]
+__all__ = ["CONVENIENCES", "Blob", "CertifiedKey", "PKIFiles", "TestPKI", "make_certificate"]
+
+
+class Conveniences:
+    """What :meth:`TestPKI.scenario` and :meth:`TestPKI.serve` hand over to: the modules above
+    this one (scenarios, the responder), which this module, the lowest of ocspkit.testing, does
+    not import. The package (``ocspkit/testing/__init__.py``, which Python runs before any
+    module of it) sets both, importing those modules only when they are first called."""
+
+    make_scenario: Callable[..., Scenario]
+    serve: Callable[..., InProcessResponder]
+
+
+CONVENIENCES = Conveniences()
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -514,13 +540,9 @@ class TestPKI:
     def scenario(self, name: str, **options: Any) -> Scenario:
         """An OCSP situation on demand: ``pki.scenario("revoked", reason="key_compromise")``.
         See :func:`ocspkit.testing.make_scenario` for the names and options."""
-        from .scenarios import make_scenario  # lazy: scenarios import requests, responses, verification
-
-        return make_scenario(name, self, **options)
+        return CONVENIENCES.make_scenario(name, self, **options)
 
     def serve(self, **options: Any) -> InProcessResponder:
         """An OCSP responder for this PKI on a free loopback port: ``with pki.serve() as url:``.
         See :class:`ocspkit.testing.InProcessResponder`."""
-        from .responder import InProcessResponder  # lazy: the responder brings in the HTTP server
-
-        return InProcessResponder(self, **options)
+        return CONVENIENCES.serve(self, **options)
