@@ -74,6 +74,10 @@ _HASH_SIZES: Dict[str, int] = {
 _DSA_HASHES = ("sha1", "sha224", "sha256")
 _EDDSA_NAMES = {"ed25519": "Ed25519", "ed448": "Ed448"}
 _EDDSA_BITS = {"ed25519": 256, "ed448": 448}
+# The size of a named curve's order (SEC 2, FIPS 186-4 D.1.2): a key's size is its curve's, not
+# the length of its private number (about one P-384 key in 256 has a number under 2**376).
+_CURVE_BITS = {"secp192r1": 192, "secp224r1": 224, "secp256r1": 256, "secp256k1": 256, "secp384r1": 384,
+               "secp521r1": 521}
 
 # Signature algorithm name (asn1crypto) -> (scheme, key algorithm, hash).
 _SCHEMES: Dict[str, Tuple[str, str, str]] = {}
@@ -173,7 +177,7 @@ def _key_properties(info: Any, what: str) -> Tuple[str, int, Optional[str]]:
             if kind != "named":
                 raise UnsupportedError(f"EC {what}s with {kind} curve parameters are not supported")
             curve = str(named)
-        bit_size = int(info.bit_size)
+        bit_size = _CURVE_BITS.get(curve) or int(info.bit_size) if curve else int(info.bit_size)
     except ASN1_ERRORS as exc:  # keys.PublicKeyInfo.curve / .bit_size on parameters or keys it cannot read
         raise UnsupportedError(f"cannot use this {name} {what}: {exc}") from exc
     return ("rsa" if name == "rsassa_pss" else name), bit_size, curve

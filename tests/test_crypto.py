@@ -1167,3 +1167,21 @@ def test_fast_signing_can_be_turned_off(keyfiles: Dict[str, KeyFiles]) -> None:
                              str(keyfiles["p256"].public)], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_ec_key_size_is_its_curves_not_its_numbers() -> None:
+    # asn1crypto's PrivateKeyInfo.bit_size counts the bits of the private number: about one P-384
+    # key in 256 has a number under 2**376 and was reported as a 376-bit key. Find such keys
+    # (P-384 and P-256 both) and check the size reported is the curve's.
+    for curve, size in ((ec.SECP384R1(), 384), (ec.SECP256R1(), 256)):
+        for _ in range(4096):
+            key = ec.generate_private_key(curve)
+            if key.private_numbers().private_value.bit_length() <= size - 8:
+                break
+        else:  # pragma: no cover - one in 256 keys: 4096 tries miss with probability e**-16
+            pytest.fail("no short private number found")
+        der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        loaded = crypto.load_private_key(der)
+        assert loaded.bit_size == size
+        assert crypto.load_public_key(loaded.public_key.asn1.dump()).bit_size == size
