@@ -101,17 +101,21 @@ class _HeadCache:
         found = self.entries.get(id(reply))
         if found is not None and found[0] is reply:
             return found[1]
-        key = (reply.status, reply.headers, len(reply.body))  # the length: a reply without Content-Length
-        head = self.by_value.get(key)
-        if head is None:
-            head = _encode_head(reply)
-            if len(self.by_value) >= self.size:
-                self.by_value.clear()
-            self.by_value[key] = head
         if reply.answer is not None and reply.answer.source == "cache":
+            # Its fields (ETag, Expires, ...) are its own: kept by identity only, not by value.
+            head = _encode_head(reply)
             if len(self.entries) >= self.size:
                 self.entries.clear()
             self.entries[id(reply)] = (reply, head)
+            return head
+        key = (reply.status, reply.headers, len(reply.body))  # the length: a reply without Content-Length
+        known = self.by_value.get(key)
+        if known is not None:
+            return known
+        head = _encode_head(reply)
+        if len(self.by_value) >= self.size:
+            self.by_value.clear()
+        self.by_value[key] = head
         return head
 
 
